@@ -1,0 +1,47 @@
+//! Overlays on top of the transcript: the keys help and the "Back to now" button.
+
+use eframe::egui::{self, Align2, Context, Grid, RichText};
+
+use super::command::{self, Command};
+
+/// Draws the keys overlay. Returns the commands given (closing it).
+pub fn help_overlay(ctx: &Context) -> Vec<Command> {
+    let mut commands = Vec::new();
+    egui::Window::new("Keys")
+        .collapsible(false)
+        .resizable(false)
+        .anchor(Align2::CENTER_CENTER, [0.0, 0.0])
+        .show(ctx, |ui| {
+            Grid::new("keys-grid").num_columns(2).striped(true).show(ui, |ui| {
+                for (keys, what) in command::help_rows(ctx) {
+                    ui.label(RichText::new(keys).monospace());
+                    ui.label(what);
+                    ui.end_row();
+                }
+            });
+            ui.add_space(6.0);
+            ui.label("Click any line to jump there. Scroll to read ahead; \"Back to now\" follows the audio again.");
+            if ui.button("Close").clicked() {
+                commands.push(Command::ToggleHelp);
+            }
+        });
+    commands
+}
+
+/// The floating button that turns follow mode back on.
+pub fn back_to_now_ui(ctx: &Context) -> Vec<Command> {
+    let mut commands = Vec::new();
+    egui::Area::new(egui::Id::unique("back-to-now"))
+        .anchor(Align2::RIGHT_BOTTOM, [-24.0, -64.0])
+        .show(ctx, |ui| {
+            let button = egui::Button::new(RichText::new("⬇ Back to now").size(16.0));
+            if ui
+                .add(button)
+                .on_hover_text("Follow the line being spoken")
+                .clicked()
+            {
+                commands.push(Command::SetFollow(true));
+            }
+        });
+    commands
+}

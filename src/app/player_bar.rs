@@ -1,0 +1,111 @@
+//! The playback bar: play/pause, skips, the seek bar with elapsed and total time, speed and volume.
+
+use std::time::Duration;
+
+use eframe::egui::{self, Slider, Ui};
+
+use super::command::Command;
+use crate::timefmt;
+
+/// What the bar shows this frame.
+pub struct PlayerSnapshot {
+    /// True while playing.
+    pub playing: bool,
+    /// What the listener hears now.
+    pub position: Duration,
+    /// The length of the episode, when known.
+    pub duration: Option<Duration>,
+    /// Playback speed.
+    pub speed: f32,
+    /// Volume, 0 to 1.
+    pub volume: f32,
+}
+
+/// Draws the bar and returns the commands given.
+pub fn player_bar_ui(ui: &mut Ui, snapshot: &PlayerSnapshot) -> Vec<Command> {
+    let mut commands = Vec::new();
+    ui.horizontal(|ui| {
+        transport_ui(ui, snapshot, &mut commands);
+        ui.separator();
+        speed_volume_ui(ui, snapshot, &mut commands);
+        ui.separator();
+        seek_ui(ui, snapshot, &mut commands);
+    });
+    commands
+}
+
+fn transport_ui(ui: &mut Ui, snapshot: &PlayerSnapshot, commands: &mut Vec<Command>) {
+    if ui
+        .button("⟲ 15")
+        .on_hover_text("Back 15 seconds (Left)")
+        .clicked()
+    {
+        commands.push(Command::SkipBack);
+    }
+    let (icon, hint) = if snapshot.playing {
+        ("⏸ Pause", "Pause (Space)")
+    } else {
+        ("▶ Play", "Play (Space)")
+    };
+    if ui
+        .add(egui::Button::new(icon).min_size(egui::vec2(72.0, 0.0)))
+        .on_hover_text(hint)
+        .clicked()
+    {
+        commands.push(Command::TogglePlay);
+    }
+    if ui
+        .button("30 ⟳")
+        .on_hover_text("Forward 30 seconds (Right)")
+        .clicked()
+    {
+        commands.push(Command::SkipForward);
+    }
+}
+
+fn speed_volume_ui(ui: &mut Ui, snapshot: &PlayerSnapshot, commands: &mut Vec<Command>) {
+    let mut speed = snapshot.speed;
+    let response = ui.add(
+        Slider::new(&mut speed, 0.5..=3.0)
+            .step_by(0.05)
+            .text("Speed")
+            .custom_formatter(|v, _| format!("{v:.2}×")),
+    );
+    if response.changed() {
+        commands.push(Command::SetSpeed(speed));
+    }
+    let mut volume_pct = snapshot.volume * 100.0;
+    let response = ui.add(
+        Slider::new(&mut volume_pct, 0.0..=100.0)
+            .text("Volume")
+            .suffix("%")
+            .integer(),
+    );
+    if response.changed() {
+        commands.push(Command::SetVolume(volume_pct / 100.0));
+    }
+}
+
+fn seek_ui(ui: &mut Ui, snapshot: &PlayerSnapshot, commands: &mut Vec<Command>) {
+    ui.label(timefmt::clock(snapshot.position));
+    let total_secs = snapshot.duration.map(|d| d.as_secs_f64()).unwrap_or(0.0);
+    let mut at_secs = snapshot.position.as_secs_f64().min(total_secs);
+    let total_label = snapshot
+        .duration
+        .map(timefmt::clock)
+        .unwrap_or_else(|| "--:--".to_owned());
+    let width = (ui.available_width() - 60.0).max(80.0);
+    ui.spacing_mut().slider_width = width;
+    let response = ui
+        .add_enabled(
+            total_secs > 0.0,
+            Slider::new(&mut at_secs, 0.0..=total_secs.max(1.0)).show_value(false),
+        )
+        .on_hover_text("Position");
+    if response.changed()
+        && let Ok(to) = Duration::try_from_secs_f64(at_secs)
+    {
+        commands.push(Command::SeekTo(to));
+    }
+    ui.label(total_label);
+}

@@ -1,0 +1,597 @@
+//! Decoded, sample-accurately seekable audio source over symphonia (a `rodio::Source`).
+//!
+//! MP3 files are decoded frame by frame from our own [`Mp3Index`]: seeking resets the decoder,
+//! starts [`MP3_PREROLL_FRAMES`] frames before the target frame (to refill the bit reservoir
+//! and the synthesis filterbank) and discards output up to the exact sample. The LAME encoder
+//! delay plus the 529-sample decoder delay are trimmed at the start and the LAME padding at
+//! the end; without a LAME tag only the 529-sample decoder delay is trimmed.
+//!
+//! Other formats use symphonia's format reader (gapless enabled) with accurate seeking, and
+//! discard decoded frames before the target using packet timestamps.
+
+use std::fs::File;
+use std::io::{BufReader, Read, Seek, SeekFrom};
+use std::num::NonZero;
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+use symphonia::core::audio::SampleBuffer;
+use symphonia::core::codecs::{
+    CODEC_TYPE_MP3, CODEC_TYPE_NULL, CodecParameters, Decoder, DecoderOptions,
+};
+use symphonia::core::errors::Error as SymError;
+use symphonia::core::formats::{FormatOptions, FormatReader, Packet, SeekMode, SeekTo};
+use symphonia::core::io::MediaSourceStream;
+use symphonia::core::meta::MetadataOptions;
+use symphonia::core::probe::Hint;
+use symphonia::core::units::TimeBase;
+
+use super::mp3_index::{FrameHeader, Mp3Index};
+
+/// Frames decoded (and discarded) before the target frame after an MP3 seek. The bit
+/// reservoir reaches back at most 511 bytes (about 2 frames at 128 kbit/s, up to ~5 at
+/// 32 kbit/s), and the IMDCT overlap needs one more frame.
+pub const MP3_PREROLL_FRAMES: usize = 8;
+
+/// Errors from opening or decoding media.
+#[derive(Debug, thiserror::Error)]
+pub enum SourceError {
+    /// Reading the file failed.
+    #[error("I/O error: {0}")]
+    Io(#[from] std::io::Error),
+    /// Indexing the MP3 failed.
+    #[error("{0}")]
+    Index(#[from] super::mp3_index::IndexError),
+    /// Symphonia failed.
+    #[error("{0}")]
+    Symphonia(#[from] SymError),
+    /// The format or codec is not supported.
+    #[error("{0}")]
+    Unsupported(String),
+}
+
+/// A decoder backend producing blocks of interleaved samples with their media start frame.
+trait Backend: Send {
+    /// Decodes the next block into `out` (cleared first). Returns the media frame index of the
+    /// first frame in `out` (may be negative for MP3 delay), or `None` at the end.
+    fn next_block(&mut self, out: &mut Vec<f32>) -> Result<Option<i64>, SourceError>;
+    /// Repositions so that subsequent blocks cover `frame` (they may start earlier).
+    fn seek(&mut self, frame: u64) -> Result<(), SourceError>;
+}
+
+/// What [`open_media`] produces.
+pub struct OpenedMedia {
+    /// The decoder, positioned at frame 0.
+    pub source: MediaSource,
+    /// Exact duration.
+    pub duration: Duration,
+    /// Human-readable format description.
+    pub description: String,
+}
+
+/// A seekable decoded stream in media time (trimmed of encoder/decoder delay and padding).
+pub struct MediaSource {
+    backend: Box<dyn Backend>,
+    channels: u16,
+    sample_rate_hz: u32,
+    total_frames: u64,
+    /// Interleaved samples ready to emit.
+    buf: Vec<f32>,
+    buf_pos: usize,
+    /// Media frame index of the next frame to be appended to `buf` (after trimming).
+    next_frame: u64,
+    /// Scratch block buffer.
+    block: Vec<f32>,
+    ended: bool,
+}
+
+impl MediaSource {
+    fn new(
+        backend: Box<dyn Backend>,
+        channels: u16,
+        sample_rate_hz: u32,
+        total_frames: u64,
+    ) -> MediaSource {
+        MediaSource {
+            backend,
+            channels: channels.max(1),
+            sample_rate_hz: sample_rate_hz.max(1),
+            total_frames,
+            buf: Vec::new(),
+            buf_pos: 0,
+            next_frame: 0,
+            block: Vec::new(),
+            ended: false,
+        }
+    }
+
+    /// Channel count of the decoded stream.
+    pub fn channel_count(&self) -> u16 {
+        self.channels
+    }
+
+    /// Sample rate of the decoded stream in Hz.
+    pub fn sample_rate_hz(&self) -> u32 {
+        self.sample_rate_hz
+    }
+
+    /// Total number of frames (samples per channel) in media time.
+    pub fn total_frames(&self) -> u64 {
+        self.total_frames
+    }
+
+    /// Media frame index of the next sample frame returned.
+    pub fn position_frames(&self) -> u64 {
+        let buffered_frames = ((self.buf.len() - self.buf_pos) / usize::from(self.channels)) as u64;
+        self.next_frame - buffered_frames
+    }
+
+    /// Seeks so that the next sample returned is exactly media frame `frame`.
+    pub fn seek_to_frame(&mut self, frame: u64) -> Result<(), SourceError> {
+        let frame = frame.min(self.total_frames);
+        self.buf.clear();
+        self.buf_pos = 0;
+        self.next_frame = frame;
+        self.ended = frame >= self.total_frames;
+        if !self.ended {
+            self.backend.seek(frame)?;
+        }
+        Ok(())
+    }
+
+    /// Appends up to `max_frames` interleaved frames to `out`; returns frames appended
+    /// (0 only at the end of the stream).
+    pub fn read_frames(&mut self, out: &mut Vec<f32>, max_frames: usize) -> usize {
+        let channels = usize::from(self.channels);
+        let mut written = 0;
+        while written < max_frames {
+            if self.buf_pos >= self.buf.len() && !self.refill() {
+                break;
+            }
+            let available = (self.buf.len() - self.buf_pos) / channels;
+            let take = available.min(max_frames - written);
+            out.extend_from_slice(&self.buf[self.buf_pos..self.buf_pos + take * channels]);
+            self.buf_pos += take * channels;
+            written += take;
+        }
+        written
+    }
+
+    /// Decodes blocks until some in-range samples are buffered. False at the end.
+    fn refill(&mut self) -> bool {
+        self.buf.clear();
+        self.buf_pos = 0;
+        let channels = usize::from(self.channels);
+        while !self.ended {
+            let start = match self.backend.next_block(&mut self.block) {
+                Ok(Some(start)) => start,
+                Ok(None) => {
+                    self.ended = true;
+                    break;
+                }
+                Err(err) => {
+                    log::warn!("audio decode stopped: {err}");
+                    self.ended = true;
+                    break;
+                }
+            };
+            let block_frames = (self.block.len() / channels) as i64;
+            let from = (self.next_frame as i64).max(start);
+            let to = (start + block_frames).min(self.total_frames as i64);
+            if to <= from {
+                if start >= self.total_frames as i64 {
+                    self.ended = true;
+                }
+                continue;
+            }
+            let offset = ((from - start) as usize) * channels;
+            let len = ((to - from) as usize) * channels;
+            self.buf
+                .extend_from_slice(&self.block[offset..offset + len]);
+            self.next_frame = to as u64;
+            if self.next_frame >= self.total_frames {
+                self.ended = true;
+            }
+            return true;
+        }
+        false
+    }
+}
+
+impl Iterator for MediaSource {
+    type Item = rodio::Sample;
+
+    fn next(&mut self) -> Option<rodio::Sample> {
+        if self.buf_pos >= self.buf.len() && !self.refill() {
+            return None;
+        }
+        let sample = self.buf.get(self.buf_pos).copied();
+        self.buf_pos += 1;
+        sample
+    }
+}
+
+impl rodio::Source for MediaSource {
+    fn current_span_len(&self) -> Option<usize> {
+        None
+    }
+
+    fn channels(&self) -> rodio::ChannelCount {
+        NonZero::new(self.channels).unwrap_or(NonZero::<u16>::MIN)
+    }
+
+    fn sample_rate(&self) -> rodio::SampleRate {
+        NonZero::new(self.sample_rate_hz).unwrap_or(NonZero::<u32>::MIN)
+    }
+
+    fn total_duration(&self) -> Option<Duration> {
+        Some(frames_to_duration(self.total_frames, self.sample_rate_hz))
+    }
+
+    fn try_seek(&mut self, pos: Duration) -> Result<(), rodio::source::SeekError> {
+        let frame = duration_to_frames(pos, self.sample_rate_hz);
+        self.seek_to_frame(frame)
+            .map_err(|err| rodio::source::SeekError::Other(Arc::new(err)))
+    }
+}
+
+/// Converts a frame count to a duration.
+pub fn frames_to_duration(frames: u64, sample_rate_hz: u32) -> Duration {
+    let rate = u64::from(sample_rate_hz.max(1));
+    Duration::new(
+        frames / rate,
+        ((frames % rate) * 1_000_000_000 / rate) as u32,
+    )
+}
+
+/// Converts a duration to a frame index (rounded to the nearest frame).
+pub fn duration_to_frames(duration: Duration, sample_rate_hz: u32) -> u64 {
+    let nanos = duration.as_nanos();
+    ((nanos * u128::from(sample_rate_hz) + 500_000_000) / 1_000_000_000) as u64
+}
+
+/// Opens any supported file: MP3 through the frame index, others through symphonia.
+pub fn open_media(path: &Path, progress: &mut dyn FnMut(f32)) -> Result<OpenedMedia, SourceError> {
+    let file = File::open(path)?;
+    let mss = MediaSourceStream::new(Box::new(file), Default::default());
+    let mut hint = Hint::new();
+    if let Some(ext) = path.extension().and_then(|e| e.to_str()) {
+        hint.with_extension(ext);
+    }
+    let format_opts = FormatOptions {
+        enable_gapless: true,
+        ..Default::default()
+    };
+    let probed = symphonia::default::get_probe()
+        .format(&hint, mss, &format_opts, &MetadataOptions::default())
+        .map_err(|err| SourceError::Unsupported(format!("unrecognised audio format: {err}")))?;
+    let reader = probed.format;
+    let track = reader
+        .tracks()
+        .iter()
+        .find(|t| t.codec_params.codec != CODEC_TYPE_NULL)
+        .ok_or_else(|| SourceError::Unsupported("no audio track found".to_string()))?;
+    let params = track.codec_params.clone();
+    let track_id = track.id;
+
+    if params.codec == CODEC_TYPE_MP3 {
+        drop(reader);
+        return open_mp3(path, progress);
+    }
+    if params.codec == symphonia::core::codecs::CODEC_TYPE_OPUS {
+        return Err(SourceError::Unsupported(
+            "Opus audio is not supported (symphonia 0.5 has no Opus decoder); convert the file to MP3, AAC, Vorbis or FLAC".to_string(),
+        ));
+    }
+    open_generic(reader, params, track_id)
+}
+
+fn codec_name(params: &CodecParameters) -> String {
+    symphonia::default::get_codecs()
+        .get_codec(params.codec)
+        .map_or_else(|| "audio".to_string(), |d| d.short_name.to_uppercase())
+}
+
+fn open_generic(
+    reader: Box<dyn FormatReader>,
+    params: CodecParameters,
+    track_id: u32,
+) -> Result<OpenedMedia, SourceError> {
+    let decoder = symphonia::default::get_codecs()
+        .make(&params, &DecoderOptions::default())
+        .map_err(|err| {
+            SourceError::Unsupported(format!("unsupported codec {}: {err}", codec_name(&params)))
+        })?;
+    let sample_rate_hz = params
+        .sample_rate
+        .ok_or_else(|| SourceError::Unsupported("unknown sample rate".to_string()))?;
+    let channels = params.channels.map_or(0, |c| c.count()) as u16;
+    let time_base = params.time_base.unwrap_or(TimeBase::new(1, sample_rate_hz));
+    let total_frames = match params.n_frames {
+        Some(n) => ts_to_frames(n, time_base, sample_rate_hz),
+        None => {
+            return Err(SourceError::Unsupported(
+                "the file does not state its length (streamed/unseekable container)".to_string(),
+            ));
+        }
+    };
+    let channels = if channels == 0 { 2 } else { channels };
+    let description = format!(
+        "{} {} kHz {}",
+        codec_name(&params),
+        f64::from(sample_rate_hz) / 1000.0,
+        match channels {
+            1 => "mono".to_string(),
+            2 => "stereo".to_string(),
+            n => format!("{n} ch"),
+        }
+    );
+    let backend = GenericBackend {
+        reader,
+        decoder,
+        track_id,
+        time_base,
+        sample_rate_hz,
+        channels,
+        sample_buf: None,
+    };
+    let source = MediaSource::new(Box::new(backend), channels, sample_rate_hz, total_frames);
+    Ok(OpenedMedia {
+        duration: frames_to_duration(total_frames, sample_rate_hz),
+        source,
+        description,
+    })
+}
+
+fn ts_to_frames(ts: u64, time_base: TimeBase, sample_rate_hz: u32) -> u64 {
+    if time_base.numer == 1 && time_base.denom == sample_rate_hz {
+        return ts;
+    }
+    let num = u128::from(ts) * u128::from(time_base.numer) * u128::from(sample_rate_hz);
+    (num / u128::from(time_base.denom.max(1))) as u64
+}
+
+fn frames_to_ts(frames: u64, time_base: TimeBase, sample_rate_hz: u32) -> u64 {
+    if time_base.numer == 1 && time_base.denom == sample_rate_hz {
+        return frames;
+    }
+    let num = u128::from(frames) * u128::from(time_base.denom);
+    let den = u128::from(time_base.numer.max(1)) * u128::from(sample_rate_hz.max(1));
+    (num / den) as u64
+}
+
+struct GenericBackend {
+    reader: Box<dyn FormatReader>,
+    decoder: Box<dyn Decoder>,
+    track_id: u32,
+    time_base: TimeBase,
+    sample_rate_hz: u32,
+    channels: u16,
+    sample_buf: Option<SampleBuffer<f32>>,
+}
+
+impl Backend for GenericBackend {
+    fn next_block(&mut self, out: &mut Vec<f32>) -> Result<Option<i64>, SourceError> {
+        out.clear();
+        loop {
+            let packet = match self.reader.next_packet() {
+                Ok(p) => p,
+                Err(SymError::IoError(err)) if err.kind() == std::io::ErrorKind::UnexpectedEof => {
+                    return Ok(None);
+                }
+                Err(SymError::ResetRequired) => return Ok(None),
+                Err(err) => return Err(err.into()),
+            };
+            if packet.track_id() != self.track_id {
+                continue;
+            }
+            let start = ts_to_frames(packet.ts(), self.time_base, self.sample_rate_hz) as i64;
+            match self.decoder.decode(&packet) {
+                Ok(decoded) => {
+                    let spec = *decoded.spec();
+                    let capacity = decoded.capacity() as u64;
+                    let frames = decoded.frames();
+                    if frames == 0 {
+                        continue;
+                    }
+                    let buf = match &mut self.sample_buf {
+                        Some(buf)
+                            if buf.capacity() >= capacity as usize * spec.channels.count() =>
+                        {
+                            buf
+                        }
+                        _ => self.sample_buf.insert(SampleBuffer::new(capacity, spec)),
+                    };
+                    buf.copy_interleaved_ref(decoded);
+                    remap_channels(
+                        buf.samples(),
+                        spec.channels.count(),
+                        usize::from(self.channels),
+                        out,
+                    );
+                    return Ok(Some(start));
+                }
+                Err(SymError::DecodeError(err)) => {
+                    log::debug!("skipping undecodable packet: {err}");
+                    continue;
+                }
+                Err(err) => return Err(err.into()),
+            }
+        }
+    }
+
+    fn seek(&mut self, frame: u64) -> Result<(), SourceError> {
+        // Start a little earlier so that codecs with overlapping windows (Vorbis, AAC) are
+        // warmed up by the time the target frame is decoded; the surplus is discarded.
+        let preroll_frames = u64::from(self.sample_rate_hz) / 10;
+        let ts = frames_to_ts(
+            frame.saturating_sub(preroll_frames),
+            self.time_base,
+            self.sample_rate_hz,
+        );
+        self.reader.seek(
+            SeekMode::Accurate,
+            SeekTo::TimeStamp {
+                ts,
+                track_id: self.track_id,
+            },
+        )?;
+        self.decoder.reset();
+        Ok(())
+    }
+}
+
+/// Copies interleaved `input` with `in_channels` into `out` with `out_channels`.
+fn remap_channels(input: &[f32], in_channels: usize, out_channels: usize, out: &mut Vec<f32>) {
+    if in_channels == out_channels {
+        out.extend_from_slice(input);
+        return;
+    }
+    for frame in input.chunks_exact(in_channels.max(1)) {
+        for ch in 0..out_channels {
+            out.push(frame.get(ch).copied().unwrap_or(frame[0]));
+        }
+    }
+}
+
+fn open_mp3(path: &Path, progress: &mut dyn FnMut(f32)) -> Result<OpenedMedia, SourceError> {
+    let index = Mp3Index::scan_file(path, progress)?;
+    let description = index.description();
+    let duration = index.duration();
+    let source = Mp3Backend::new(path, Arc::new(index))?.into_source();
+    Ok(OpenedMedia {
+        source,
+        duration,
+        description,
+    })
+}
+
+/// MP3 decoding driven by our own frame index.
+pub struct Mp3Backend {
+    index: Arc<Mp3Index>,
+    file: BufReader<File>,
+    decoder: Box<dyn Decoder>,
+    /// Index (into the frame table) of the next frame to decode.
+    next_frame: usize,
+    packet: Vec<u8>,
+    sample_buf: Option<SampleBuffer<f32>>,
+}
+
+impl Mp3Backend {
+    /// Creates a backend for `path` described by `index`.
+    pub fn new(path: &Path, index: Arc<Mp3Index>) -> Result<Mp3Backend, SourceError> {
+        let file = BufReader::with_capacity(64 * 1024, File::open(path)?);
+        let mut params = CodecParameters::new();
+        params
+            .for_codec(CODEC_TYPE_MP3)
+            .with_sample_rate(index.sample_rate_hz)
+            .with_time_base(TimeBase::new(1, index.sample_rate_hz));
+        let decoder = symphonia::default::get_codecs().make(&params, &DecoderOptions::default())?;
+        let mut backend = Mp3Backend {
+            index,
+            file,
+            decoder,
+            next_frame: 0,
+            packet: Vec::with_capacity(4096),
+            sample_buf: None,
+        };
+        if let Some(&first) = backend.index.frame_offsets.first() {
+            backend.file.seek(SeekFrom::Start(first))?;
+        }
+        Ok(backend)
+    }
+
+    /// Wraps the backend in a [`MediaSource`] positioned at media frame 0.
+    pub fn into_source(self) -> MediaSource {
+        let channels = self.index.channels;
+        let rate = self.index.sample_rate_hz;
+        let total = self.index.valid_samples();
+        MediaSource::new(Box::new(self), channels, rate, total)
+    }
+
+    fn read_frame(&mut self) -> Result<(), SourceError> {
+        let mut header = [0u8; 4];
+        self.file.read_exact(&mut header)?;
+        let len = FrameHeader::parse(header)
+            .map(|h| h.frame_len_bytes())
+            .ok_or_else(|| {
+                SourceError::Unsupported("MP3 frame header changed since indexing".to_string())
+            })?;
+        self.packet.clear();
+        self.packet.extend_from_slice(&header);
+        self.packet.resize(len, 0);
+        self.file.read_exact(&mut self.packet[4..])?;
+        Ok(())
+    }
+}
+
+impl Backend for Mp3Backend {
+    fn next_block(&mut self, out: &mut Vec<f32>) -> Result<Option<i64>, SourceError> {
+        out.clear();
+        let Some(&offset) = self.index.frame_offsets.get(self.next_frame) else {
+            return Ok(None);
+        };
+        let frame_index = self.next_frame;
+        self.next_frame += 1;
+        let channels = usize::from(self.index.channels);
+        let spf = self.index.samples_per_frame as usize;
+        let start = (frame_index as u64 * self.index.samples_per_frame) as i64
+            - self.index.start_trim_samples() as i64;
+
+        // Frames are usually contiguous; only seek when there was garbage in between.
+        let pos = self.file.stream_position()?;
+        if pos != offset {
+            self.file.seek(SeekFrom::Start(offset))?;
+        }
+        let decoded_ok = match self.read_frame() {
+            Ok(()) => {
+                let packet = Packet::new_from_slice(
+                    0,
+                    frame_index as u64 * spf as u64,
+                    spf as u64,
+                    &self.packet,
+                );
+                match self.decoder.decode(&packet) {
+                    Ok(decoded) if decoded.frames() == spf => {
+                        let spec = *decoded.spec();
+                        let buf = match &mut self.sample_buf {
+                            Some(buf) if buf.capacity() >= spf * spec.channels.count() => buf,
+                            _ => self.sample_buf.insert(SampleBuffer::new(spf as u64, spec)),
+                        };
+                        buf.copy_interleaved_ref(decoded);
+                        remap_channels(buf.samples(), spec.channels.count(), channels, out);
+                        true
+                    }
+                    Ok(_) => false,
+                    Err(err) => {
+                        log::debug!("mp3 frame {frame_index} failed to decode: {err}");
+                        false
+                    }
+                }
+            }
+            Err(err) => {
+                log::debug!("mp3 frame {frame_index} could not be read: {err}");
+                false
+            }
+        };
+        if !decoded_ok {
+            // Keep the timeline exact: an undecodable frame becomes silence.
+            out.clear();
+            out.resize(spf * channels, 0.0);
+        }
+        Ok(Some(start))
+    }
+
+    fn seek(&mut self, frame: u64) -> Result<(), SourceError> {
+        let decoded_sample = frame + self.index.start_trim_samples();
+        let target_frame = (decoded_sample / self.index.samples_per_frame) as usize;
+        let start_frame = target_frame.saturating_sub(MP3_PREROLL_FRAMES);
+        self.decoder.reset();
+        self.next_frame = start_frame;
+        if let Some(&offset) = self.index.frame_offsets.get(start_frame) {
+            self.file.seek(SeekFrom::Start(offset))?;
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,328 @@
+//! What an episode folder holds: finding its audio and its transcripts, and reading them.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, bail};
+
+use crate::transcript::{self, Transcript};
+
+/// File extensions Readalong plays.
+pub const AUDIO_EXTENSIONS: &[&str] = &[
+    "mp3", "m4a", "aac", "mp4", "ogg", "oga", "opus", "flac", "wav",
+];
+
+/// File extensions that may hold a transcript.
+pub const TRANSCRIPT_EXTENSIONS: &[&str] = &["vtt", "srt", "txt", "json"];
+
+/// The largest transcript file Readalong reads; larger files are refused before reading.
+pub const MAX_TRANSCRIPT_BYTES: u64 = 64 * 1024 * 1024;
+
+/// The files that make up one episode.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EpisodeFiles {
+    /// The folder the episode lives in.
+    pub folder: PathBuf,
+    /// The audio, if there is one.
+    pub audio: Option<PathBuf>,
+    /// Transcript candidates, the ones named like the audio first.
+    pub transcripts: Vec<PathBuf>,
+}
+
+impl EpisodeFiles {
+    /// A stable key for remembering this episode (its audio, else its first transcript, else its folder).
+    pub fn key(&self) -> PathBuf {
+        self.audio
+            .clone()
+            .or_else(|| self.transcripts.first().cloned())
+            .unwrap_or_else(|| self.folder.clone())
+    }
+
+    /// A short name for the window title and the recent list.
+    pub fn display_name(&self) -> String {
+        let key = self.key();
+        key.file_stem()
+            .or_else(|| key.file_name())
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_else(|| key.display().to_string())
+    }
+}
+
+/// A transcript candidate after reading: the file and what came of it.
+#[derive(Clone, Debug)]
+pub struct TranscriptChoice {
+    /// The file.
+    pub path: PathBuf,
+    /// The transcript, or a one-line reason it could not be read.
+    pub result: Result<Transcript, String>,
+}
+
+impl TranscriptChoice {
+    /// A label for the switcher: file name and format.
+    pub fn label(&self) -> String {
+        let name = file_name(&self.path);
+        match &self.result {
+            Ok(t) => format!("{name} ({}, {} lines)", t.format, t.cues.len()),
+            Err(_) => format!("{name} (unreadable)"),
+        }
+    }
+}
+
+fn file_name(path: &Path) -> String {
+    path.file_name()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| path.display().to_string())
+}
+
+fn extension(path: &Path) -> Option<String> {
+    path.extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase())
+}
+
+fn has_extension(path: &Path, list: &[&str]) -> bool {
+    extension(path).is_some_and(|e| list.contains(&e.as_str()))
+}
+
+/// True when `path` names a file Readalong would play.
+pub fn is_audio(path: &Path) -> bool {
+    has_extension(path, AUDIO_EXTENSIONS)
+}
+
+/// True when `path` names a file that may hold a transcript.
+pub fn is_transcript(path: &Path) -> bool {
+    has_extension(path, TRANSCRIPT_EXTENSIONS)
+}
+
+fn stem(path: &Path) -> String {
+    path.file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+fn list_folder(folder: &Path) -> anyhow::Result<Vec<PathBuf>> {
+    let entries =
+        fs::read_dir(folder).with_context(|| format!("cannot read folder {}", folder.display()))?;
+    let mut files: Vec<PathBuf> = entries
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.is_file())
+        .collect();
+    files.sort();
+    Ok(files)
+}
+
+/// Transcripts in `files` that belong with `audio`: those named like it first; when the folder holds
+/// a single audio file, the other transcripts too.
+fn transcripts_for(audio: Option<&Path>, files: &[PathBuf]) -> Vec<PathBuf> {
+    let transcripts: Vec<&PathBuf> = files.iter().filter(|p| is_transcript(p)).collect();
+    let Some(audio) = audio else {
+        return transcripts.into_iter().cloned().collect();
+    };
+    let audio_stem = stem(audio);
+    let (mut named, others): (Vec<&PathBuf>, Vec<&PathBuf>) =
+        transcripts.into_iter().partition(|p| stem(p) == audio_stem);
+    let audio_count = files.iter().filter(|p| is_audio(p)).count();
+    if audio_count <= 1 {
+        named.extend(others);
+    }
+    named.into_iter().cloned().collect()
+}
+
+/// Finds the episode that `path` names: a folder, an audio file or a transcript file.
+pub fn discover(path: &Path) -> anyhow::Result<EpisodeFiles> {
+    let meta = fs::metadata(path).with_context(|| format!("cannot open {}", path.display()))?;
+    if meta.is_dir() {
+        return discover_folder(path);
+    }
+    let folder = path.parent().map(Path::to_path_buf).unwrap_or_default();
+    let siblings = list_folder(if folder.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        &folder
+    })?;
+    if is_audio(path) {
+        let transcripts = transcripts_for(Some(path), &siblings);
+        return Ok(EpisodeFiles {
+            folder,
+            audio: Some(path.to_path_buf()),
+            transcripts,
+        });
+    }
+    let path_stem = stem(path);
+    let audios: Vec<&PathBuf> = siblings.iter().filter(|p| is_audio(p)).collect();
+    let audio = audios
+        .iter()
+        .find(|a| stem(a) == path_stem)
+        .or(if audios.len() == 1 {
+            audios.first()
+        } else {
+            None
+        })
+        .map(|a| a.to_path_buf());
+    let mut transcripts = vec![path.to_path_buf()];
+    transcripts.extend(
+        transcripts_for(audio.as_deref(), &siblings)
+            .into_iter()
+            .filter(|p| p != path),
+    );
+    Ok(EpisodeFiles {
+        folder,
+        audio,
+        transcripts,
+    })
+}
+
+fn discover_folder(folder: &Path) -> anyhow::Result<EpisodeFiles> {
+    let files = list_folder(folder)?;
+    let audios: Vec<&PathBuf> = files.iter().filter(|p| is_audio(p)).collect();
+    // In a folder of several episodes, take the first audio that has a transcript named like it.
+    let audio = audios
+        .iter()
+        .find(|a| files.iter().any(|t| is_transcript(t) && stem(t) == stem(a)))
+        .or(audios.first())
+        .map(|a| a.to_path_buf());
+    let transcripts = transcripts_for(audio.as_deref(), &files);
+    if audio.is_none() && transcripts.is_empty() {
+        bail!("{} holds no audio and no transcript", folder.display());
+    }
+    Ok(EpisodeFiles {
+        folder: folder.to_path_buf(),
+        audio,
+        transcripts,
+    })
+}
+
+/// Reads and parses one transcript file. Errors name the file.
+pub fn read_transcript(path: &Path) -> anyhow::Result<Transcript> {
+    let size_bytes = fs::metadata(path)
+        .with_context(|| format!("cannot open {}", path.display()))?
+        .len();
+    if size_bytes > MAX_TRANSCRIPT_BYTES {
+        bail!(
+            "{}: file is {} MB, larger than the {} MB a transcript may be",
+            path.display(),
+            size_bytes / 1_000_000,
+            MAX_TRANSCRIPT_BYTES / 1_000_000
+        );
+    }
+    let bytes = fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let ext = extension(path);
+    transcript::parse_with_hint(&bytes, ext.as_deref())
+        .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))
+}
+
+/// Reads every transcript candidate and orders them richest first: speakers over none, then the
+/// richer format, then more cues. Unreadable files go last with their error.
+pub fn read_choices(files: &EpisodeFiles) -> Vec<TranscriptChoice> {
+    let mut choices: Vec<TranscriptChoice> = files
+        .transcripts
+        .iter()
+        .map(|path| TranscriptChoice {
+            path: path.clone(),
+            result: read_transcript(path).map_err(|e| format!("{e:#}")),
+        })
+        .collect();
+    choices.sort_by_key(|c| std::cmp::Reverse(richness(c)));
+    choices
+}
+
+fn richness(choice: &TranscriptChoice) -> (bool, bool, u8, usize) {
+    match &choice.result {
+        Ok(t) => (
+            true,
+            t.cues.iter().any(|c| c.speaker.is_some()),
+            t.format.richness(),
+            t.cues.len(),
+        ),
+        Err(_) => (false, false, 0, 0),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn folder_with(names: &[&str]) -> tempfile::TempDir {
+        let dir = tempfile::tempdir().expect("temp dir");
+        for name in names {
+            fs::write(dir.path().join(name), b"x").expect("write");
+        }
+        dir
+    }
+
+    fn names(paths: &[PathBuf]) -> Vec<String> {
+        paths.iter().map(|p| file_name(p)).collect()
+    }
+
+    #[test]
+    fn pairs_audio_with_transcripts_by_name() {
+        let cases: &[(&[&str], &str, Option<&str>, &[&str])] = &[
+            (
+                &["518-x.mp3", "518-x.vtt", "518-x.txt"],
+                ".",
+                Some("518-x.mp3"),
+                &["518-x.txt", "518-x.vtt"],
+            ),
+            (&["a.mp3", "notes.srt"], ".", Some("a.mp3"), &["notes.srt"]),
+            (
+                &["a.mp3", "b.mp3", "b.vtt", "a.txt"],
+                ".",
+                Some("a.mp3"),
+                &["a.txt"],
+            ),
+            (&["a.mp3", "b.mp3", "b.vtt"], ".", Some("b.mp3"), &["b.vtt"]),
+            (&["only.vtt"], ".", None, &["only.vtt"]),
+            (&["only.mp3"], ".", Some("only.mp3"), &[]),
+            (
+                &["a.mp3", "b.mp3", "b.vtt"],
+                "b.vtt",
+                Some("b.mp3"),
+                &["b.vtt"],
+            ),
+            (
+                &["a.mp3", "b.mp3", "a.vtt", "b.vtt"],
+                "a.mp3",
+                Some("a.mp3"),
+                &["a.vtt"],
+            ),
+            (
+                &["ep.mp3", "ep.vtt", "ep.txt"],
+                "ep.txt",
+                Some("ep.mp3"),
+                &["ep.txt", "ep.vtt"],
+            ),
+        ];
+        for (files, open, want_audio, want_transcripts) in cases {
+            let dir = folder_with(files);
+            let target = if *open == "." {
+                dir.path().to_path_buf()
+            } else {
+                dir.path().join(open)
+            };
+            let found = discover(&target).expect("discover");
+            assert_eq!(
+                found.audio.as_deref().map(file_name).as_deref(),
+                *want_audio,
+                "{files:?} open {open}"
+            );
+            assert_eq!(
+                names(&found.transcripts),
+                *want_transcripts,
+                "{files:?} open {open}"
+            );
+        }
+    }
+
+    #[test]
+    fn an_empty_folder_is_an_error() {
+        let dir = folder_with(&["readme.md"]);
+        let err = discover(dir.path()).expect_err("no episode");
+        assert!(format!("{err}").contains("no audio and no transcript"));
+    }
+
+    #[test]
+    fn a_missing_path_is_an_error_that_names_it() {
+        let err = discover(Path::new("/no/such/episode")).expect_err("missing");
+        assert!(format!("{err}").contains("/no/such/episode"));
+    }
+}

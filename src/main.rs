@@ -1,0 +1,42 @@
+//! Starts the Readalong window, or runs a command-line subcommand.
+
+use std::process::ExitCode;
+
+use clap::Parser;
+use readalong::app::{AudioChoice, ReadalongApp, StartOptions, native_options};
+use readalong::cli::{self, Cli};
+
+fn main() -> ExitCode {
+    env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("warn")).init();
+    let args = Cli::parse();
+    if let Some(command) = &args.command {
+        return match cli::run(command, &mut std::io::stdout().lock()) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("readalong: {e:#}");
+                ExitCode::FAILURE
+            }
+        };
+    }
+    let options = StartOptions {
+        path: args.path,
+        at: args.at,
+        audio: if args.no_audio {
+            AudioChoice::Silent("turned off with --no-audio".to_owned())
+        } else {
+            AudioChoice::Device
+        },
+    };
+    let result = eframe::run_native(
+        "Readalong",
+        native_options(),
+        Box::new(|cc| Ok(Box::new(ReadalongApp::new(cc, options)))),
+    );
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("readalong: cannot open a window: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,211 @@
+//! Drives the real Readalong window through its accessibility tree: open, click a line, search, scroll, snapshot.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use eframe::egui::{self, Key, Modifiers};
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use readalong::app::{AudioChoice, Command, ReadalongApp, StartOptions};
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
+}
+
+fn harness_for(path: PathBuf) -> Harness<'static, ReadalongApp> {
+    let mut harness = Harness::builder()
+        .with_size(egui::vec2(1000.0, 640.0))
+        .build_eframe(move |cc| {
+            ReadalongApp::new(
+                cc,
+                StartOptions {
+                    path: Some(path),
+                    at: None,
+                    audio: AudioChoice::Silent("test".to_owned()),
+                },
+            )
+        });
+    harness.run();
+    harness
+}
+
+/// A transcript long enough to scroll: 200 lines, one every 3 seconds.
+fn long_episode() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut vtt = String::from("WEBVTT\n\n");
+    for i in 0..200u32 {
+        let (start, end) = (i * 3, i * 3 + 2);
+        vtt.push_str(&format!(
+            "00:{:02}:{:02}.000 --> 00:{:02}:{:02}.000\nLine number {i} of the long episode.\n\n",
+            start / 60,
+            start % 60,
+            end / 60,
+            end % 60
+        ));
+    }
+    std::fs::write(dir.path().join("long.vtt"), vtt).expect("write");
+    dir
+}
+
+#[test]
+fn opens_an_episode_and_shows_its_lines_and_speakers() {
+    let harness = harness_for(fixture("episode"));
+    let app = harness.state();
+    let transcript = app.transcript().expect("a transcript is shown");
+    assert_eq!(
+        transcript.cues.len(),
+        8,
+        "the richer VTT is preferred over the TXT"
+    );
+    harness.get_by_label_contains("Welcome back to the show");
+    harness.get_by_label_contains("no audio output");
+    harness.get_by_label_contains("no audio file");
+    assert!(!app.is_playing());
+}
+
+#[test]
+fn clicking_a_line_seeks_there_and_stays_paused() {
+    let mut harness = harness_for(fixture("episode"));
+    harness
+        .get_by_label_contains("The highlight tells me")
+        .click();
+    harness.run();
+    let app = harness.state();
+    assert_eq!(app.heard_position(), Duration::from_millis(14_500));
+    assert!(
+        !app.is_playing(),
+        "a paused player stays paused after a click"
+    );
+    assert_eq!(app.lit_cue(), Some(3));
+}
+
+#[test]
+fn arrow_keys_step_lines_and_space_plays() {
+    let mut harness = harness_for(fixture("episode"));
+    harness.key_press(Key::ArrowDown);
+    harness.run();
+    assert_eq!(
+        harness.state().heard_position(),
+        Duration::from_millis(1_000)
+    );
+    harness.key_press(Key::ArrowDown);
+    harness.run();
+    assert_eq!(
+        harness.state().heard_position(),
+        Duration::from_millis(4_500)
+    );
+    harness.key_press(Key::ArrowUp);
+    harness.run();
+    assert_eq!(
+        harness.state().heard_position(),
+        Duration::from_millis(1_000)
+    );
+    harness.key_press(Key::Space);
+    harness.step();
+    assert!(harness.state().is_playing());
+    harness.key_press(Key::Space);
+    harness.step();
+    assert!(!harness.state().is_playing());
+}
+
+#[test]
+fn search_marks_matches_and_steps_through_them() {
+    let mut harness = harness_for(fixture("episode"));
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::F);
+    harness.run();
+    harness.get_by_label("Search:");
+    harness
+        .get_by_role(egui::accesskit::Role::TextInput)
+        .type_text("DATABASE");
+    harness.run();
+    harness.get_by_label("1 of 3");
+    harness.key_press(Key::Enter);
+    harness.run();
+    harness.get_by_label("2 of 3");
+    harness.key_press_modifiers(Modifiers::SHIFT, Key::Enter);
+    harness.run();
+    harness.get_by_label("1 of 3");
+    harness.key_press_modifiers(Modifiers::SHIFT, Key::Enter);
+    harness.run();
+    harness.get_by_label("3 of 3");
+    assert!(
+        !harness.state().is_following(),
+        "stepping through matches stops following"
+    );
+    harness.key_press(Key::Escape);
+    harness.run();
+    assert!(
+        harness.query_by_label("3 of 3").is_none(),
+        "escape closes search"
+    );
+    assert!(
+        harness.state().is_following(),
+        "escape goes back to follow mode"
+    );
+}
+
+#[test]
+fn scrolling_by_hand_turns_follow_off_and_back_to_now_turns_it_on() {
+    let dir = long_episode();
+    let mut harness = harness_for(dir.path().to_path_buf());
+    assert!(harness.state().is_following());
+    harness.hover_at(egui::pos2(500.0, 300.0));
+    harness.event(egui::Event::MouseWheel {
+        unit: egui::MouseWheelUnit::Point,
+        delta: egui::vec2(0.0, -400.0),
+        phase: egui::TouchPhase::Move,
+        modifiers: Modifiers::NONE,
+        source: egui::MouseWheelSource::Wheel,
+    });
+    harness.run();
+    assert!(
+        !harness.state().is_following(),
+        "a scroll by hand stops following"
+    );
+    harness.get_by_label_contains("Back to now").click();
+    harness.run();
+    assert!(harness.state().is_following());
+    assert!(harness.query_by_label_contains("Back to now").is_none());
+}
+
+#[test]
+fn follow_mode_keeps_the_lit_line_in_view() {
+    let dir = long_episode();
+    let mut harness = harness_for(dir.path().to_path_buf());
+    harness
+        .state_mut()
+        .send(Command::SeekTo(Duration::from_secs(450)));
+    harness.run();
+    assert_eq!(harness.state().lit_cue(), Some(150));
+    harness.get_by_label_contains("Line number 150 of");
+    assert!(
+        harness
+            .query_by_label_contains("Line number 0 of")
+            .is_none(),
+        "rows out of view are not laid out"
+    );
+}
+
+#[test]
+fn a_broken_path_shows_an_error_instead_of_crashing() {
+    let harness = harness_for(PathBuf::from("/no/such/episode.vtt"));
+    assert!(
+        harness
+            .state()
+            .error()
+            .is_some_and(|e| e.contains("/no/such/episode.vtt"))
+    );
+    harness.get_by_label_contains("/no/such/episode.vtt");
+}
+
+#[test]
+fn main_window_snapshot() {
+    let mut harness = harness_for(fixture("episode"));
+    harness
+        .get_by_label_contains("And a click on any line")
+        .click();
+    harness.run();
+    harness.snapshot("main_window");
+}
