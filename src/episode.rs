@@ -254,9 +254,12 @@ mod tests {
         paths.iter().map(|p| file_name(p)).collect()
     }
 
+    /// Files in the folder, what is opened, the audio found, the transcripts found.
+    type PairingCase<'a> = (&'a [&'a str], &'a str, Option<&'a str>, &'a [&'a str]);
+
     #[test]
     fn pairs_audio_with_transcripts_by_name() {
-        let cases: &[(&[&str], &str, Option<&str>, &[&str])] = &[
+        let cases: &[PairingCase] = &[
             (
                 &["518-x.mp3", "518-x.vtt", "518-x.txt"],
                 ".",

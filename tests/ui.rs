@@ -1,5 +1,7 @@
 //! Drives the real Readalong window through its accessibility tree: open, click a line, search, scroll, snapshot.
 
+#![allow(clippy::expect_used)]
+
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
