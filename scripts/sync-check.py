@@ -56,7 +56,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 F_SETPIPE_SZ = 1031
 F_GETPIPE_SZ = 1032
 PIPE_BYTES = 4096
-CHUNK_SECONDS = 0.0025          # reader chunk: 2.5 ms
+CHUNK_SECONDS = float(os.environ.get("SYNC_CHUNK_SECONDS", "0.0025"))  # reader chunk (2.5 ms)
 SLIP_TOLERANCE = 0.004          # a chunk later than this means the writer starved the reader
 FORMATS = {                     # ALSA name -> (array typecode, bytes/sample, full scale)
     "FLOAT_LE": ("f", 4, 1.0),
@@ -123,11 +123,20 @@ def capture_main(args):
     """The paced reader. Writes PREFIX.raw and PREFIX.json."""
     signal.signal(signal.SIGTERM, _raise_stop)
     signal.signal(signal.SIGINT, _raise_stop)
-    try:  # real-time priority if allowed: the reader is the clock of the fake card
-        os.sched_setscheduler(0, os.SCHED_FIFO, os.sched_param(20))
-        rt = True
-    except (OSError, AttributeError):
-        rt = False
+    # The reader is the clock of the fake card: real-time priority if allowed, with RLIMIT_RTTIME
+    # as a safety net (an RT task that runs 0.2 s without blocking gets SIGXCPU/SIGKILL, so a
+    # bug here can never starve the machine); otherwise a better nice value.
+    try:
+        import resource
+        resource.setrlimit(resource.RLIMIT_RTTIME, (200_000, 400_000))
+        os.sched_setscheduler(0, os.SCHED_FIFO, os.sched_param(10))
+        rt = "SCHED_FIFO"
+    except (OSError, AttributeError, ValueError, ImportError):
+        try:
+            os.nice(-5)
+            rt = "nice -5"
+        except OSError:
+            rt = None
     fds = {}
     for name in sorted(os.listdir(args.alsa_dir)):
         if name.endswith(".fifo"):
@@ -137,7 +146,7 @@ def capture_main(args):
             except OSError:
                 pass
             fds[fd] = name
-    meta = {"rt_priority": rt, "error": None}
+    meta = {"priority": rt, "error": None}
     data = bytearray()
     chunks = []          # [frame index, t_unix after the read, bytes queued in the pipe before it]
     slips = []
@@ -151,10 +160,17 @@ def capture_main(args):
             if time.time() > deadline_open:
                 meta["error"] = f"no client wrote to the fake sound card within {args.open_timeout} s"
                 break
-            for f, ev in poller.poll(20):
+            events = poller.poll(20)
+            for f, ev in events:
                 if ev & select.POLLIN:
                     fd = f
                     break
+                if ev & (select.POLLHUP | select.POLLERR):
+                    # a client opened this format and closed it without writing (a probe)
+                    poller.unregister(f)
+                    meta.setdefault("probed", []).append(fds[f])
+            if events and fd is None:
+                time.sleep(0.005)
         if fd is not None:
             name = fds[fd]
             _, fmt, rate, ch = name[:-len(".fifo")].split("-")
@@ -210,6 +226,8 @@ def capture_main(args):
     except Stop:
         meta["stopped"] = True
     finally:
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
         for f in fds:
             os.close(f)
         with open(args.out + ".raw", "wb") as f:
@@ -229,7 +247,6 @@ class Capture:
     """Runs the reader process; load() gives samples and the frame -> wall-clock mapping."""
 
     def __init__(self, alsa_dir, prefix, max_seconds, open_timeout=20.0):
-        self.pipe_bytes = PIPE_BYTES
         self.prefix = prefix
         for ext in (".raw", ".json"):
             if os.path.exists(prefix + ext):
@@ -241,7 +258,12 @@ class Capture:
                                       "--pipe-bytes", str(PIPE_BYTES)])
         time.sleep(0.3)   # let it open the FIFOs before a client opens the card
 
-    def stop(self, timeout=5.0):
+    def stop(self, timeout=5.0, grace=1.0):
+        """Lets the reader finish (EOF after the client closed), else tells it to stop."""
+        try:
+            self.proc.wait(grace)
+        except subprocess.TimeoutExpired:
+            pass
         if self.proc.poll() is None:
             self.proc.send_signal(signal.SIGTERM)
         try:
@@ -289,26 +311,40 @@ class CaptureData:
         return self.chunk_t[i] + (k - self.chunk_k[i]) / self.rate
 
     def pacing(self):
-        """Least-squares frames/second over the chunks after the last slip, and the jitter."""
-        start = 0
-        if self.meta["slips"]:
-            last = self.meta["slips"][-1][0]
-            start = self.chunk_k.index(last)
-        ks, ts = self.chunk_k[start:], self.chunk_t[start:]
-        if len(ks) < 10:
-            return None
-        mk, mt = statistics.fmean(ks), statistics.fmean(ts)
-        sxy = sum((k - mk) * (t - mt) for k, t in zip(ks, ts))
-        sxx = sum((k - mk) ** 2 for k in ks)
-        slope = sxy / sxx
-        resid = [t - (mt + (k - mk) * slope) for k, t in zip(ks, ts)]
-        return {"measured_rate": round(1 / slope, 2), "nominal_rate": self.rate,
-                "rate_error_ppm": round((1 / slope / self.rate - 1) * 1e6, 1),
-                "jitter_ms_max": round(max(abs(r) for r in resid) * 1000, 3),
-                "jitter_ms_p99": round(sorted(abs(r) for r in resid)[int(0.99 * (len(resid) - 1))] * 1000, 3),
-                "seconds": round(ts[-1] - ts[0], 3),
-                "slips": len(self.meta["slips"]),
-                "pipe_queued_bytes_max": max(c[2] for c in self.meta["chunks"])}
+        """Frames/second (least squares pooled over the stretches between slips), jitter of the
+        chunk times around that line, and the slips: a chunk more than SLIP_TOLERANCE late.
+        A slip with the pipe empty before the read is the client not delivering in time
+        ("writer"); with data queued it is the reader waking late ("reader")."""
+        idx = {k: i for i, k in enumerate(self.chunk_k)}
+        cuts = sorted({0, len(self.chunk_k)} | {idx[k] for k, _ in self.meta["slips"] if k in idx})
+        sxy = sxx = 0.0
+        segs = []
+        for a, b in zip(cuts, cuts[1:]):
+            ks, ts = self.chunk_k[a:b], self.chunk_t[a:b]
+            if len(ks) < 4:
+                continue
+            mk, mt = statistics.fmean(ks), statistics.fmean(ts)
+            sxy += sum((k - mk) * (t - mt) for k, t in zip(ks, ts))
+            sxx += sum((k - mk) ** 2 for k in ks)
+            segs.append((ks, ts, mk, mt))
+        chunk_bytes = self.meta.get("chunk_frames", 0) * self.meta.get("channels", 2) * \
+            FORMATS[self.meta["format"]][1]
+        queued = {c[0]: c[2] for c in self.meta["chunks"]}
+        out = {"nominal_rate": self.rate, "slips": len(self.meta["slips"]),
+               "slips_writer": sum(1 for k, _ in self.meta["slips"] if queued.get(k, 0) < chunk_bytes),
+               "slip_ms_max": max((round(l * 1000, 1) for _, l in self.meta["slips"]), default=0),
+               "slip_ms_total": round(sum(l for _, l in self.meta["slips"]) * 1000, 1),
+               "seconds": round(self.chunk_t[-1] - self.chunk_t[0], 3),
+               "pipe_queued_bytes_max": max(c[2] for c in self.meta["chunks"])}
+        if sxx > 0:
+            slope = sxy / sxx
+            resid = sorted(abs(t - (mt + (k - mk) * slope))
+                           for ks, ts, mk, mt in segs for k, t in zip(ks, ts))
+            out.update(measured_rate=round(1 / slope, 2),
+                       rate_error_ppm=round((1 / slope / self.rate - 1) * 1e6, 1),
+                       jitter_ms_max=round(resid[-1] * 1000, 3),
+                       jitter_ms_p99=round(resid[int(0.99 * (len(resid) - 1))] * 1000, 3))
+        return out
 
     def onsets(self, tone_hz=1000.0, min_silence=0.1):
         """Tone onsets (capture frame indices), like scripts/onset.py with --tone-hz."""
@@ -501,7 +537,7 @@ def calibrate(alsa_dir, alsa_conf, fmt, rate, channels, work):
             rows.append({"frame": b, "found": False})
             continue
         k = near[0]
-        heard = data.heard(k)
+        heard = data.heard(k) - (k - b) / rate
         rows.append({"frame": b, "found": True, "stream_error_frames": k - b,
                      "bias_ms": round((heard - ref["believed"][str(b)]) * 1000, 3)})
     biases = [r["bias_ms"] for r in rows if r["found"]]
@@ -585,20 +621,21 @@ def read_trace(path):
     return out
 
 
-def choose_speech_point(truth, rate, cue, level=0.05):
-    """A millisecond T inside the cue's speech where the audio is loud for 40 ms before and 5 ms
-    after, so that the first captured sample shows where playback really started."""
+def choose_speech_point(truth, rate, cue, level=0.002):
+    """A millisecond T inside the cue's speech where the audio is never near-silent (> level at
+    least every 0.5 ms) from 40 ms before to 5 ms after, and clearly non-zero at T itself, so that
+    the first captured sound shows where playback really started, early or late."""
     t_ms = int(round((cue["start"] + 0.45) * 1000))
     end_ms = int(cue["end"] * 1000) - 100
     while t_ms < end_ms:
         i = int(round(t_ms / 1000 * rate))
         seg = truth[i - int(0.04 * rate): i + int(0.005 * rate)]
         loud = [j for j, v in enumerate(seg) if abs(v) > level]
-        if abs(truth[i]) > level and loud and loud[0] == 0 and \
+        if abs(truth[i]) > 5 * level and loud and loud[0] == 0 and \
                 max(b - a for a, b in zip(loud, loud[1:] + [len(seg) - 1])) <= rate // 2000:
             return t_ms / 1000
         t_ms += 1
-    return (cue["start"] + 0.5)
+    return cue["start"] + 0.5
 
 
 def run_app(app, episode_dir, at, listen_after_play, alsa_dir, alsa_conf, work, tag):
@@ -641,24 +678,30 @@ def run_app(app, episode_dir, at, listen_after_play, alsa_dir, alsa_conf, work, 
     return cap.load(), read_trace(trace), t_play
 
 
-def analyze_run(data, trace, t_play, at, truth, truth_rate, cues, kind):
+def analyze_run(data, trace, t_play, at, truth, truth_rate, cues, kind, guess):
+    """kind: "cue-start" (T on a cue's tone), "mid-speech" (T inside speech) or "before-cue"
+    (T in silence shortly before a cue: only the highlight of that cue is measured)."""
     res = {"at": at, "kind": kind, "format": data.meta["format"], "rate": data.rate,
            "pacing": data.pacing()}
     # the first sound after the play command
     k_play = 0
     while k_play < len(data.x) and data.heard(k_play) < t_play - 0.05:
         k_play += 1
+    # "first sound": above -54 dBFS; on a tone that starts from digital silence above -26 dBFS
+    # instead, so that MP3 pre-echo before the tone does not count as an early start.
+    level = 0.002 if kind == "mid-speech" else 0.05
     k_any = data.first_above(0.002, k_play)
-    k1 = data.first_above(0.05, k_play)
+    k1 = data.first_above(level, k_play)
     if k1 is None or k_any is None:
-        raise RuntimeError(f"no sound captured after play at {at}")
-    res["click_to_sound_ms"] = round((data.heard(k_any) - t_play) * 1000, 2)
-    s1, ncc = locate(data, k1, truth, truth_rate, at)
-    ref = first_truth_above(truth, truth_rate, at, 0.05)
-    res["seek_error_ms"] = round((s1 - ref) * 1000, 3)
-    res["first_sound_source_s"] = round(s1, 6)
+        raise RuntimeError(f"{kind} at {at}: no sound captured after play")
+    s1, ncc = locate(data, k1, truth, truth_rate, guess)
     res["correlation"] = round(ncc, 4)
-    # tone onsets during steady playback -> highlight error
+    res["first_sound_source_s"] = round(s1, 6)
+    if kind != "before-cue":
+        res["click_to_sound_ms"] = round((data.heard(k_any) - t_play) * 1000, 2)
+        ref = first_truth_above(truth, truth_rate, at, level)
+        res["seek_error_ms"] = round((s1 - ref) * 1000, 3)
+    # tone onsets -> highlight error
     rows = []
     hl = [e for e in trace if e.get("event") == "highlight"]
     for k in data.onsets():
@@ -667,14 +710,17 @@ def analyze_run(data, trace, t_play, at, truth, truth_rate, cues, kind):
         src = s1 + (k - k1) / data.rate
         cue_i = min(range(len(cues)), key=lambda i: abs(cues[i]["start"] - src))
         src_err = (src - cues[cue_i]["start"]) * 1000
-        heard = data.heard(k)
+        heard = data.heard(k) - src_err / 1000     # back to the tone's first sample
         ev = [e for e in hl if e.get("cue") == cue_i]
         row = {"cue": cue_i, "heard_unix": round(heard, 4), "source_error_ms": round(src_err, 3),
                "after_play_s": round(heard - t_play, 3)}
         if ev:
             e = min(ev, key=lambda e: abs(e["t_unix"] - heard))
             row["highlight_error_ms"] = round((e["t_unix"] - heard) * 1000, 2)
-            row["highlight_pos_secs"] = e.get("pos_secs")
+            if isinstance(e.get("pos_secs"), (int, float)):
+                # how far past the cue start the app's own clock was when it lit the line
+                row["app_pos_past_cue_ms"] = round((e["pos_secs"] - cues[cue_i]["start"]) * 1000, 2)
+            # a change during playback, not the one the seek itself made
             row["natural"] = heard - t_play > 0.3 and e["t_unix"] - t_play > 0.2
         rows.append(row)
     res["tones"] = rows
@@ -696,51 +742,66 @@ def run_main(args):
     with open(os.path.join(episode, "cues.json")) as f:
         meta = json.load(f)
     cues = meta["cues"]
+    if len(cues) < 8:
+        raise RuntimeError("the episode needs at least 8 cues (use >= 64 seconds)")
     truth, truth_rate = read_truth(os.path.join(episode, "truth.wav"))
     alsa_dir = os.path.join(work, "alsa")
     alsa_conf = write_alsa_dir(alsa_dir)
-    result = {"episode_seconds": meta["duration"], "cues": len(cues)}
+    result = {"episode_seconds": meta["duration"], "cues": len(cues), "pipe_bytes": PIPE_BYTES}
     log(f"episode ready ({time.time() - t0:.1f} s); checking the fake card with aplay")
     result["aplay_check"] = aplay_check(alsa_dir, alsa_conf, os.path.join(episode, "truth.wav"), cues, work)
     log(f"aplay check: {json.dumps(result['aplay_check'])}")
 
-    # T1: the 4th cue's start (a click on a line). T2: inside the speech of a cue past the middle,
-    # chosen so the next cue's tone comes soon (the natural highlight change is measured there).
-    t1 = cues[min(3, len(cues) - 1)]["start"]
-    later = [i for i in range(len(cues) - 1) if cues[i]["start"] > meta["duration"] / 2] or [len(cues) - 2]
+    # cue-start: the 4th cue's start (as a click on its line does).
+    # mid-speech: inside the speech of a cue past the middle, so the first captured sample shows
+    #   where playback really started (early or late); chosen so the next cue's tone comes soon,
+    #   giving one natural highlight change.
+    # before-cue: 0.7 s before the 2nd and the middle cue: two more natural highlight changes.
+    t1 = cues[3]["start"]
+    later = [i for i in range(len(cues) - 1) if cues[i]["start"] > meta["duration"] / 2]
     m = min(later, key=lambda i: cues[i + 1]["start"] - cues[i]["end"])
     t2 = choose_speech_point(truth, truth_rate, cues[m])
-    listen2 = cues[m + 1]["start"] - t2 + 0.5
+    plan = [("cue-start", t1, 1.0, t1),
+            ("mid-speech", t2, cues[m + 1]["start"] - t2 + 1.0, t2)]
+    for j in sorted({1, len(cues) // 2} - {3, m, m + 1}):
+        plan.append(("before-cue", round(cues[j]["start"] - 0.7, 3), 1.2, cues[j]["start"]))
     result["runs"] = {}
     formats = set()
     for enc in args.encodings.split(","):
         runs = []
-        for kind, at, listen in (("cue-start", t1, 1.2), ("mid-speech", t2, listen2)):
-            tag = f"{enc}-{kind}"
+        for n, (kind, at, listen, guess) in enumerate(plan):
+            tag = f"{enc}-{kind}-{n}"
             log(f"{tag}: readalong --at {at:.3f}, listening {listen:.1f} s")
             data, trace, t_play = run_app(args.app, os.path.join(episode, enc), at, listen,
                                           alsa_dir, alsa_conf, work, tag)
             formats.add((data.meta["format"], data.rate, data.meta["channels"]))
-            r = analyze_run(data, trace, t_play, at, truth, truth_rate, cues, kind)
+            r = analyze_run(data, trace, t_play, at, truth, truth_rate, cues, kind, guess)
             log(f"{tag}: {json.dumps(r)}")
             runs.append(r)
         result["runs"][enc] = runs
     result["calibration"] = [calibrate(alsa_dir, alsa_conf, f, r, c, work) for f, r, c in sorted(formats)]
     log(f"calibration: {json.dumps(result['calibration'])}")
-    bias = result["calibration"][0]["bias_ms_median"] if result["calibration"] else None
+    cal = result["calibration"][0] if len(result["calibration"]) == 1 else None
+    bias = cal["bias_ms_median"] if cal else None
     summary = {}
     for enc, runs in result["runs"].items():
-        hl = [t["highlight_error_ms"] for r in runs for t in r["tones"]
-              if t.get("natural") and "highlight_error_ms" in t]
-        summary[enc] = {
-            "seek_error_ms": {r["kind"]: r["seek_error_ms"] for r in runs},
-            "click_to_sound_ms": {r["kind"]: r["click_to_sound_ms"] for r in runs},
+        tones = [t for r in runs for t in r["tones"] if t.get("natural") and "highlight_error_ms" in t]
+        hl = [t["highlight_error_ms"] for t in tones]
+        ui = [t["app_pos_past_cue_ms"] for t in tones if "app_pos_past_cue_ms" in t]
+        row = {
+            "seek_error_ms": {r["kind"]: r["seek_error_ms"] for r in runs if "seek_error_ms" in r},
+            "click_to_sound_ms": {r["kind"]: r["click_to_sound_ms"] for r in runs if "click_to_sound_ms" in r},
             "highlight_error_ms_raw": hl,
-            "highlight_error_ms_median_raw": statistics.median(hl) if hl else None,
-            "highlight_error_ms_median_corrected": round(statistics.median(hl) + bias, 2)
+            "highlight_error_ms_median_raw": round(statistics.median(hl), 2) if hl else None,
+            "highlight_error_ms_median": round(statistics.median(hl) + bias, 2)
             if hl and bias is not None else None,
+            # the app's clock vs what was heard (rig bias removed, UI frame delay removed)
+            "app_pos_past_cue_ms": ui,
+            "clock_error_ms": [round(h + bias - u, 2) for h, u in zip(hl, ui)]
+            if bias is not None and len(ui) == len(hl) else None,
             "slips": sum(r["pacing"]["slips"] for r in runs if r["pacing"]),
         }
+        summary[enc] = row
     result["rig_bias_ms"] = bias
     result["summary"] = summary
     result["seconds"] = round(time.time() - t0, 1)
@@ -749,7 +810,8 @@ def run_main(args):
         with open(args.json, "w") as f:
             f.write(text + "\n")
     print(text)
-    log(f"done in {result['seconds']} s")
+    log("summary: " + json.dumps(summary))
+    log(f"rig bias {bias} ms; done in {result['seconds']} s")
     return 0
 
 

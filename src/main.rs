@@ -7,7 +7,10 @@ use readalong::app::{AudioChoice, ReadalongApp, StartOptions, native_options};
 use readalong::cli::{self, Cli};
 
 fn main() -> ExitCode {
-    env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("warn")).init();
+    env_logger::Builder::from_env(
+        env_logger::Env::default().default_filter_or("warn,symphonia_bundle_mp3=error"),
+    )
+    .init();
     let args = Cli::parse();
     if let Some(command) = &args.command {
         return match cli::run(command, &mut std::io::stdout().lock()) {

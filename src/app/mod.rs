@@ -95,6 +95,7 @@ pub struct ReadalongApp {
     lit: Option<usize>,
     generation: u64,
     pending: Vec<Command>,
+    seek_bar_px: f32,
 }
 
 impl ReadalongApp {
@@ -140,6 +141,7 @@ impl ReadalongApp {
             lit: None,
             generation: 0,
             pending: Vec::new(),
+            seek_bar_px: 0.0,
         }
     }
 
@@ -254,6 +256,8 @@ impl ReadalongApp {
 
     /// Opens an episode: finds its files, reads its transcripts, starts opening its audio.
     fn open(&mut self, ctx: &Context, path: &Path, at: Option<Duration>) {
+        // The same episode reached by another relative path must find its saved position.
+        let path = &std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
         let files = match episode::discover(path) {
             Ok(files) => files,
             Err(e) => {
@@ -535,8 +539,12 @@ impl ReadalongApp {
         self.player.duration().or_else(|| {
             let transcript = self.transcript()?;
             let last = transcript.cues.len().checked_sub(1)?;
-            let end = transcript.cue_end(last, None)?;
-            Some(end.max(transcript.cues.get(last)?.start + TAIL_WITHOUT_END))
+            let tail_end = transcript.cues.get(last)?.start + TAIL_WITHOUT_END;
+            Some(
+                transcript
+                    .cue_end(last, None)
+                    .map_or(tail_end, |end| end.max(tail_end)),
+            )
         })
     }
 
@@ -556,8 +564,10 @@ impl ReadalongApp {
         if let Some(next_start) = self.next_cue_start(position) {
             media_wait = media_wait.min(next_start.saturating_sub(position));
         }
-        if let Some(total) = self.duration() {
-            let pixel = total.div_f64(1000.0);
+        if let Some(total) = self.duration()
+            && self.seek_bar_px >= 1.0
+        {
+            let pixel = total.div_f64(f64::from(self.seek_bar_px));
             media_wait = media_wait.min(pixel.max(Duration::from_millis(5)));
         }
         let wait = media_wait
@@ -625,7 +635,7 @@ impl ReadalongApp {
     fn status_items(&self) -> Vec<StatusItem> {
         let mut items = Vec::new();
         if let OutputState::NoDevice { reason } = self.player.output() {
-            items.push(StatusItem::warn(format!("no audio output: {reason}")));
+            items.push(StatusItem::warn("no audio output").with_detail(reason.clone()));
         }
         items.push(match &self.audio {
             AudioStatus::NoFile => StatusItem::warn("no audio file: reading only"),
@@ -675,15 +685,16 @@ impl ReadalongApp {
             speed: self.settings.speed,
             volume: self.settings.volume,
         };
-        let commands = egui::Panel::bottom("player-bar")
+        let output = egui::Panel::bottom("player-bar")
             .show(ui, |ui| {
                 ui.add_space(4.0);
-                let commands = player_bar::player_bar_ui(ui, &snapshot);
+                let output = player_bar::player_bar_ui(ui, &snapshot);
                 ui.add_space(2.0);
-                commands
+                output
             })
             .inner;
-        self.pending.extend(commands);
+        self.seek_bar_px = output.seek_bar_width_pts * ui.ctx().pixels_per_point();
+        self.pending.extend(output.commands);
     }
 
     fn transcript_panel(&mut self, ui: &mut Ui) {

@@ -21,17 +21,30 @@ pub struct PlayerSnapshot {
     pub volume: f32,
 }
 
+/// What the bar gives back: the commands and the seek bar's width in points.
+pub struct PlayerBarOutput {
+    /// The commands given.
+    pub commands: Vec<Command>,
+    /// How wide the seek bar is, so repaints can follow its pixels.
+    pub seek_bar_width_pts: f32,
+}
+
 /// Draws the bar and returns the commands given.
-pub fn player_bar_ui(ui: &mut Ui, snapshot: &PlayerSnapshot) -> Vec<Command> {
+pub fn player_bar_ui(ui: &mut Ui, snapshot: &PlayerSnapshot) -> PlayerBarOutput {
     let mut commands = Vec::new();
-    ui.horizontal(|ui| {
-        transport_ui(ui, snapshot, &mut commands);
-        ui.separator();
-        speed_volume_ui(ui, snapshot, &mut commands);
-        ui.separator();
-        seek_ui(ui, snapshot, &mut commands);
-    });
-    commands
+    let seek_bar_width_pts = ui
+        .horizontal(|ui| {
+            transport_ui(ui, snapshot, &mut commands);
+            ui.separator();
+            speed_volume_ui(ui, snapshot, &mut commands);
+            ui.separator();
+            seek_ui(ui, snapshot, &mut commands)
+        })
+        .inner;
+    PlayerBarOutput {
+        commands,
+        seek_bar_width_pts,
+    }
 }
 
 fn transport_ui(ui: &mut Ui, snapshot: &PlayerSnapshot, commands: &mut Vec<Command>) {
@@ -86,7 +99,8 @@ fn speed_volume_ui(ui: &mut Ui, snapshot: &PlayerSnapshot, commands: &mut Vec<Co
     }
 }
 
-fn seek_ui(ui: &mut Ui, snapshot: &PlayerSnapshot, commands: &mut Vec<Command>) {
+/// Draws the elapsed time, the seek bar and the total; returns the seek bar's width.
+fn seek_ui(ui: &mut Ui, snapshot: &PlayerSnapshot, commands: &mut Vec<Command>) -> f32 {
     ui.label(timefmt::clock(snapshot.position));
     let total_secs = snapshot.duration.map(|d| d.as_secs_f64()).unwrap_or(0.0);
     let mut at_secs = snapshot.position.as_secs_f64().min(total_secs);
@@ -108,4 +122,5 @@ fn seek_ui(ui: &mut Ui, snapshot: &PlayerSnapshot, commands: &mut Vec<Command>) 
         commands.push(Command::SeekTo(to));
     }
     ui.label(total_label);
+    response.rect.width()
 }

@@ -1,6 +1,6 @@
 //! The status bar: where sound goes, how the audio and transcript loaded, and what went wrong.
 
-use eframe::egui::{Color32, RichText, Ui};
+use eframe::egui::{self, Color32, RichText, Ui};
 
 /// One message in the status bar.
 pub struct StatusItem {
@@ -8,6 +8,8 @@ pub struct StatusItem {
     pub text: String,
     /// True for problems, drawn in a warning colour.
     pub warn: bool,
+    /// The reason, after the message.
+    pub detail: Option<String>,
 }
 
 impl StatusItem {
@@ -16,7 +18,14 @@ impl StatusItem {
         StatusItem {
             text: text.into(),
             warn: false,
+            detail: None,
         }
+    }
+
+    /// Adds the reason after the message (cut to fit, in full on hover).
+    pub fn with_detail(mut self, detail: String) -> Self {
+        self.detail = Some(detail);
+        self
     }
 
     /// A problem the reader should notice.
@@ -24,6 +33,7 @@ impl StatusItem {
         StatusItem {
             text: text.into(),
             warn: true,
+            detail: None,
         }
     }
 }
@@ -35,11 +45,16 @@ pub fn status_bar_ui(ui: &mut Ui, items: &[StatusItem]) {
             if i > 0 {
                 ui.separator();
             }
-            if item.warn {
-                ui.label(RichText::new(&item.text).color(Color32::from_rgb(230, 150, 40)));
+            let text = match &item.detail {
+                Some(detail) => format!("{}: {detail}", item.text),
+                None => item.text.clone(),
+            };
+            let text = if item.warn {
+                RichText::new(text).color(Color32::from_rgb(230, 150, 40))
             } else {
-                ui.label(&item.text);
-            }
+                RichText::new(text)
+            };
+            ui.add(egui::Label::new(text).truncate());
         }
     });
 }

@@ -72,7 +72,7 @@ impl Palette {
         let v = ui.visuals();
         let dark = v.dark_mode;
         Palette {
-            text: v.text_color(),
+            text: v.strong_text_color(),
             weak: v.weak_text_color(),
             speaker: if dark {
                 Color32::from_rgb(120, 180, 255)
