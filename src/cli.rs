@@ -7,6 +7,7 @@ use std::time::Duration;
 use anyhow::{Context, bail};
 use clap::{Parser, Subcommand, ValueEnum};
 
+use crate::audio;
 use crate::episode;
 use crate::timefmt;
 use crate::transcript::{self, Transcript, export};
@@ -105,7 +106,10 @@ fn info(path: &Path, out: &mut dyn Write) -> anyhow::Result<()> {
         writeln!(out, "folder: {}", files.folder.display())?;
     }
     match &files.audio {
-        Some(audio) => writeln!(out, "audio: {}", audio.display())?,
+        Some(audio) => {
+            writeln!(out, "audio: {}", audio.display())?;
+            describe_audio(audio, out)?;
+        }
         None => writeln!(out, "audio: none")?,
     }
     let choices = episode::read_choices(&files);
@@ -119,6 +123,22 @@ fn info(path: &Path, out: &mut dyn Write) -> anyhow::Result<()> {
             Ok(t) => describe(t, out)?,
             Err(e) => writeln!(out, "  error: {e}")?,
         }
+    }
+    Ok(())
+}
+
+fn describe_audio(path: &Path, out: &mut dyn Write) -> anyhow::Result<()> {
+    match audio::source::open_media(path, &mut |_| {}) {
+        Ok(media) => {
+            let secs = media.duration.as_secs_f64();
+            writeln!(
+                out,
+                "  duration: {} ({secs:.3} s)",
+                timefmt::clock(media.duration)
+            )?;
+            writeln!(out, "  format: {}", media.description)?;
+        }
+        Err(e) => writeln!(out, "  error: {e}")?,
     }
     Ok(())
 }

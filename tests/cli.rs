@@ -188,3 +188,14 @@ fn a_bad_start_time_is_refused_before_any_window_opens() {
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("not a time"), "{}", stderr(&out));
 }
+
+#[test]
+fn info_gives_the_exact_duration_of_an_mp3_without_a_xing_header() {
+    let out = readalong(&[
+        "info",
+        fixture("audio/vbr_notag.mp3").to_str().expect("utf-8"),
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(text.contains("duration: 0:04 (4.013 s)"), "{text}");
+}

@@ -47,8 +47,16 @@ pub(crate) fn split<'a>(text: &'a str, warnings: &mut Warnings) -> Vec<Line<'a>>
     let mut out = Vec::new();
     let mut rest = text;
     let mut number = 1;
+    // Without any CR, a (fast) search for LF alone finds the same line ends.
+    let has_cr = text.contains('\r');
     while !rest.is_empty() {
-        let (line, next) = match rest.find(['\n', '\r']) {
+        // Both endings are ASCII, so a byte search finds the same place as a char search.
+        let end = if has_cr {
+            rest.bytes().position(|b| b == b'\n' || b == b'\r')
+        } else {
+            rest.find('\n')
+        };
+        let (line, next) = match end {
             Some(i) => {
                 let ending = if rest[i..].starts_with("\r\n") { 2 } else { 1 };
                 (&rest[..i], &rest[i + ending..])

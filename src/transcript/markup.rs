@@ -90,6 +90,20 @@ impl Builder {
         }
     }
 
+    /// Same as [`Builder::push_char`] for each char of `run`, which holds no `>`.
+    fn push_run(&mut self, run: &str) {
+        if self.in_rt || run.is_empty() {
+            return;
+        }
+        self.flush_gt();
+        if !self.has_text && !is_blank(run) {
+            self.has_text = true;
+        }
+        if let Some(seg) = self.segments.last_mut() {
+            seg.text.push_str(run);
+        }
+    }
+
     fn flush_gt(&mut self) {
         if self.pending_gt {
             self.pending_gt = false;
@@ -163,7 +177,16 @@ pub(crate) fn parse(
     };
     b.new_piece(None, false);
     let mut i = 0;
-    while let Some(c) = payload[i..].chars().next() {
+    while let Some(rest) = payload.get(i..) {
+        // Plain text up to the next byte that may be markup goes in one piece. These bytes are
+        // ASCII, so the run ends at a char boundary.
+        let run_len = markup_byte(rest.as_bytes());
+        if run_len > 0 {
+            b.push_run(rest.get(..run_len).unwrap_or(""));
+            i += run_len;
+            continue;
+        }
+        let Some(c) = rest.chars().next() else { break };
         if c == '<' {
             if let Some(len) = tag(&payload[i..], opts, &mut b) {
                 i += len;
@@ -182,6 +205,32 @@ pub(crate) fn parse(
     }
     b.flush_gt();
     finish(b, end)
+}
+
+/// The index of the first `<`, `&` or `>` in `bytes` (or its length), eight bytes at a time.
+fn markup_byte(bytes: &[u8]) -> usize {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    // Nonzero when some byte of `x` equals `c` (the classic "has zero byte" test).
+    let has = |x: u64, c: u8| {
+        let y = x ^ (ONES * u64::from(c));
+        y.wrapping_sub(ONES) & !y & HIGHS
+    };
+    let mut i = 0;
+    for chunk in bytes.chunks_exact(8) {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        let x = u64::from_le_bytes(word);
+        if has(x, b'<') | has(x, b'&') | has(x, b'>') != 0 {
+            break;
+        }
+        i += 8;
+    }
+    let tail = bytes.get(i..).unwrap_or(&[]);
+    i + tail
+        .iter()
+        .position(|b| matches!(b, b'<' | b'&' | b'>'))
+        .unwrap_or(tail.len())
 }
 
 /// Handles a tag at the start of `s`; returns its length, or None when `s` is just a `<`.
@@ -264,14 +313,126 @@ fn entity(s: &str) -> Option<(char, usize)> {
 
 /// Whitespace runs become one space; leading and trailing whitespace goes.
 pub(crate) fn collapse(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for word in s.split_whitespace() {
-        if !out.is_empty() {
-            out.push(' ');
-        }
-        out.push_str(word);
+    let mut c = Collapser::with_capacity(s.len());
+    c.push(s);
+    c.out
+}
+
+/// True when `c` (an ASCII byte) is whitespace as `char::is_whitespace` says.
+fn is_ascii_space(c: u8) -> bool {
+    matches!(c, b'\t' | b'\n' | 0x0b | 0x0c | b'\r' | b' ')
+}
+
+/// The length of the whitespace char (as `char::is_whitespace` says) at byte `i` of `s`, if
+/// there is one. Continuation bytes and other non-space bytes give `None`.
+#[inline]
+fn space_len(s: &str, i: usize) -> Option<usize> {
+    let b = *s.as_bytes().get(i)?;
+    if b < 0x80 {
+        return is_ascii_space(b).then_some(1);
     }
-    out
+    // Every non-ASCII whitespace char starts with one of these bytes (U+0085, U+00A0, U+1680,
+    // U+2000..=U+205F, U+3000).
+    if !matches!(b, 0xc2 | 0xe1 | 0xe2 | 0xe3) {
+        return None;
+    }
+    let c = s.get(i..)?.chars().next()?;
+    c.is_whitespace().then(|| c.len_utf8())
+}
+
+/// True when `collapse` would give `bytes` back unchanged: not empty, no whitespace at either
+/// end, no whitespace but single plain spaces. It may say false for text that is (a non-ASCII
+/// char starting like a space char), never true for text that is not. Written without early
+/// exits so that the compiler can check many bytes at once.
+fn is_collapsed(bytes: &[u8]) -> bool {
+    let (Some(&first), Some(&last)) = (bytes.first(), bytes.last()) else {
+        return false;
+    };
+    if first == b' ' || last == b' ' {
+        return false;
+    }
+    // Bytes below the space are control chars (with the whitespace among them); these lead
+    // bytes start every non-ASCII whitespace char.
+    let odd = bytes.iter().fold(false, |acc, &b| {
+        acc | (b < b' ') | (b == 0xc2) | ((0xe1..=0xe3).contains(&b))
+    });
+    let double = bytes
+        .iter()
+        .zip(bytes.iter().skip(1))
+        .fold(false, |acc, (&a, &b)| acc | ((a == b' ') & (b == b' ')));
+    !odd && !double
+}
+
+/// True when `s` has only whitespace (as `char::is_whitespace` says).
+fn is_blank(s: &str) -> bool {
+    if s.is_ascii() {
+        s.bytes().all(is_ascii_space)
+    } else {
+        s.chars().all(char::is_whitespace)
+    }
+}
+
+/// [`collapse`] of text given in several chunks, as if they were one string.
+#[derive(Default)]
+struct Collapser {
+    out: String,
+    /// Whitespace was seen after the last word written.
+    space: bool,
+}
+
+impl Collapser {
+    fn with_capacity(n: usize) -> Self {
+        Self {
+            out: String::with_capacity(n),
+            space: false,
+        }
+    }
+
+    fn push(&mut self, s: &str) {
+        if is_collapsed(s.as_bytes()) {
+            self.word(s);
+            return;
+        }
+        let end = s.len();
+        let mut i = 0;
+        while i < end {
+            if let Some(n) = space_len(s, i) {
+                self.space = true;
+                i += n;
+                continue;
+            }
+            // A word starts at `i`: copy at once the longest stretch that is already collapsed
+            // (words with single plain spaces between them).
+            let start = i;
+            loop {
+                while let Some(&b) = s.as_bytes().get(i) {
+                    // Printable ASCII is never whitespace: the common case, decided at once.
+                    if !(b > b' ' && b < 0x80) && space_len(s, i).is_some() {
+                        break;
+                    }
+                    i += 1;
+                }
+                if s.as_bytes().get(i) == Some(&b' ')
+                    && i + 1 < end
+                    && space_len(s, i + 1).is_none()
+                {
+                    i += 1;
+                    continue;
+                }
+                break;
+            }
+            self.word(s.get(start..i).unwrap_or(""));
+        }
+    }
+
+    /// Appends (part of) a word; a space goes before it when whitespace came since the last.
+    fn word(&mut self, w: &str) {
+        if self.space && !self.out.is_empty() {
+            self.out.push(' ');
+        }
+        self.space = false;
+        self.out.push_str(w);
+    }
 }
 
 fn finish(b: Builder, end: Option<Duration>) -> Vec<Piece> {
@@ -284,10 +445,11 @@ fn finish(b: Builder, end: Option<Duration>) -> Vec<Piece> {
             ..Piece::default()
         })
         .collect();
-    let mut texts: Vec<String> = vec![String::new(); pieces.len()];
+    let mut texts: Vec<Collapser> = Vec::with_capacity(pieces.len());
+    texts.resize_with(pieces.len(), Collapser::default);
     for seg in &b.segments {
         if let Some(t) = texts.get_mut(seg.piece) {
-            t.push_str(&seg.text);
+            t.push(&seg.text);
         }
     }
     if b.timed {
@@ -309,7 +471,7 @@ fn finish(b: Builder, end: Option<Duration>) -> Vec<Piece> {
         }
     }
     for (p, t) in pieces.iter_mut().zip(texts) {
-        p.text = collapse(&t);
+        p.text = t.out;
     }
     pieces.retain(|p| !p.text.is_empty());
     pieces

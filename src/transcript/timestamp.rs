@@ -6,11 +6,13 @@ use std::time::Duration;
 /// minutes and seconds are below 60 (minutes may exceed 59 only when there are no hours), the
 /// fraction has 1 to 9 digits of which the first three (milliseconds) are kept.
 pub(crate) fn parse_clock(s: &str) -> Option<Duration> {
-    let (clock, frac) = match s.find(['.', ',']) {
-        Some(i) => (&s[..i], Some(&s[i + 1..])),
+    // The separators are ASCII, so working on bytes finds the same places as on chars.
+    let s = s.as_bytes();
+    let (clock, frac) = match s.iter().position(|&b| b == b'.' || b == b',') {
+        Some(i) => (s.get(..i)?, Some(s.get(i + 1..)?)),
         None => (s, None),
     };
-    let mut fields = clock.split(':');
+    let mut fields = clock.split(|&b| b == b':');
     let a = fields.next()?;
     let b = fields.next()?;
     let c = fields.next();
@@ -27,12 +29,12 @@ pub(crate) fn parse_clock(s: &str) -> Option<Duration> {
     let millis = match frac {
         None => 0,
         Some(f) => {
-            if f.is_empty() || f.len() > 9 || !f.bytes().all(|b| b.is_ascii_digit()) {
+            if f.is_empty() || f.len() > 9 || !f.iter().all(u8::is_ascii_digit) {
                 return None;
             }
             let mut ms = 0u64;
             for i in 0..3 {
-                let digit = f.as_bytes().get(i).map_or(0, |b| u64::from(b - b'0'));
+                let digit = f.get(i).map_or(0, |b| u64::from(b - b'0'));
                 ms = ms * 10 + digit;
             }
             ms
@@ -43,21 +45,21 @@ pub(crate) fn parse_clock(s: &str) -> Option<Duration> {
 }
 
 /// `s` as a number when it is `min..=max` ASCII digits.
-fn number(s: &str, min: usize, max: usize) -> Option<u64> {
-    if s.len() < min || s.len() > max || !s.bytes().all(|b| b.is_ascii_digit()) {
+fn number(s: &[u8], min: usize, max: usize) -> Option<u64> {
+    if s.len() < min || s.len() > max || !s.iter().all(u8::is_ascii_digit) {
         return None;
     }
-    s.parse().ok()
+    Some(s.iter().fold(0, |n, &d| n * 10 + u64::from(d - b'0')))
 }
 
 /// A clock stamp at the start of `line`, followed by whitespace or the end of the line.
 /// Returns the time and the text after the stamp (leading whitespace removed).
 pub(crate) fn leading_clock(line: &str) -> Option<(Duration, &str)> {
-    let end = line.find(|c: char| c.is_whitespace()).unwrap_or(line.len());
-    let stamp = &line[..end];
-    if !stamp.starts_with(|c: char| c.is_ascii_digit()) {
+    if !line.starts_with(|c: char| c.is_ascii_digit()) {
         return None;
     }
+    let end = line.find(|c: char| c.is_whitespace()).unwrap_or(line.len());
+    let stamp = &line[..end];
     let t = parse_clock(stamp)?;
     Some((t, line[end..].trim_start()))
 }

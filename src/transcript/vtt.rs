@@ -25,12 +25,28 @@ pub(crate) struct RawCue<'a> {
 
 /// Reads a `start --> end [settings]` line.
 pub(crate) fn timing(line: &str) -> Option<(Duration, Duration)> {
-    let (left, right) = line.split_once("-->")?;
+    // Same as `split_once("-->")`, without building a substring searcher for every line.
+    let arrow = arrow(line)?;
+    let left = line.get(..arrow)?;
+    let right = line.get(arrow + 3..)?;
     let start = parse_clock(left.trim())?;
     let right = right.trim_start();
     let end_len = right.find(char::is_whitespace).unwrap_or(right.len());
     let end = parse_clock(&right[..end_len])?;
     Some((start, end))
+}
+
+/// Where the first `-->` in `line` starts: it ends at the first `>` with `--` before it.
+fn arrow(line: &str) -> Option<usize> {
+    let bytes = line.as_bytes();
+    let mut from = 0;
+    loop {
+        let gt = from + line.get(from..)?.find('>')?;
+        if gt >= 2 && bytes.get(gt - 2..gt) == Some(b"--".as_slice()) {
+            return Some(gt - 2);
+        }
+        from = gt + 1;
+    }
 }
 
 /// True when the first line is a WebVTT signature (`WEBVTT`, then end, space or tab).
