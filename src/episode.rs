@@ -27,6 +27,8 @@ pub struct EpisodeFiles {
     pub audio: Option<PathBuf>,
     /// Transcript candidates, the ones named like the audio first.
     pub transcripts: Vec<PathBuf>,
+    /// The transcript the user opened by name, which is shown first whatever its richness.
+    pub preferred: Option<PathBuf>,
 }
 
 impl EpisodeFiles {
@@ -146,6 +148,7 @@ pub fn discover(path: &Path) -> anyhow::Result<EpisodeFiles> {
             folder,
             audio: Some(path.to_path_buf()),
             transcripts,
+            preferred: None,
         });
     }
     let path_stem = stem(path);
@@ -159,16 +162,19 @@ pub fn discover(path: &Path) -> anyhow::Result<EpisodeFiles> {
             None
         })
         .map(|a| a.to_path_buf());
+    // The file the user named comes first; only transcripts named like it are offered beside it.
     let mut transcripts = vec![path.to_path_buf()];
     transcripts.extend(
-        transcripts_for(audio.as_deref(), &siblings)
-            .into_iter()
-            .filter(|p| p != path),
+        siblings
+            .iter()
+            .filter(|p| is_transcript(p) && *p != path && stem(p) == path_stem)
+            .cloned(),
     );
     Ok(EpisodeFiles {
         folder,
         audio,
         transcripts,
+        preferred: Some(path.to_path_buf()),
     })
 }
 
@@ -189,6 +195,7 @@ fn discover_folder(folder: &Path) -> anyhow::Result<EpisodeFiles> {
         folder: folder.to_path_buf(),
         audio,
         transcripts,
+        preferred: None,
     })
 }
 
@@ -211,8 +218,8 @@ pub fn read_transcript(path: &Path) -> anyhow::Result<Transcript> {
         .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))
 }
 
-/// Reads every transcript candidate and orders them richest first: speakers over none, then the
-/// richer format, then more cues. Unreadable files go last with their error.
+/// Reads every transcript candidate and orders them: the one the user named first, then richest
+/// first (speakers over none, then the richer format, then more cues). Unreadable files go last.
 pub fn read_choices(files: &EpisodeFiles) -> Vec<TranscriptChoice> {
     let mut choices: Vec<TranscriptChoice> = files
         .transcripts
@@ -222,7 +229,10 @@ pub fn read_choices(files: &EpisodeFiles) -> Vec<TranscriptChoice> {
             result: read_transcript(path).map_err(|e| format!("{e:#}")),
         })
         .collect();
-    choices.sort_by_key(|c| std::cmp::Reverse(richness(c)));
+    choices.sort_by_key(|c| {
+        let named = files.preferred.as_ref() == Some(&c.path);
+        std::cmp::Reverse((named, richness(c)))
+    });
     choices
 }
 
@@ -294,6 +304,12 @@ mod tests {
                 Some("ep.mp3"),
                 &["ep.txt", "ep.vtt"],
             ),
+            (
+                &["a.txt", "b.vtt", "a.vtt"],
+                "a.txt",
+                None,
+                &["a.txt", "a.vtt"],
+            ),
         ];
         for (files, open, want_audio, want_transcripts) in cases {
             let dir = folder_with(files);
@@ -314,6 +330,31 @@ mod tests {
                 "{files:?} open {open}"
             );
         }
+    }
+
+    #[test]
+    fn the_transcript_named_by_the_user_is_shown_first() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let plain = dir.path().join("ep.txt");
+        fs::write(&plain, "00:00:01 Hello there.\n").expect("write");
+        fs::write(
+            dir.path().join("ep.vtt"),
+            "WEBVTT\n\n00:01.000 --> 00:02.000\n<v Ann>Hello there.\n",
+        )
+        .expect("write");
+        let by_folder = read_choices(&discover(dir.path()).expect("folder"));
+        assert_eq!(
+            file_name(&by_folder[0].path),
+            "ep.vtt",
+            "the richest first when a folder is opened"
+        );
+        let by_name = read_choices(&discover(&plain).expect("file"));
+        assert_eq!(
+            file_name(&by_name[0].path),
+            "ep.txt",
+            "the named file first"
+        );
+        assert_eq!(by_name.len(), 2);
     }
 
     #[test]

@@ -27,7 +27,7 @@ use status_bar::StatusItem;
 use transcript_view::{TranscriptView, ViewInput};
 
 /// The longest wait between repaints while playing, so the clock text stays fresh.
-const MAX_REPAINT_WAIT: Duration = Duration::from_millis(500);
+const MAX_REPAINT_WAIT: Duration = Duration::from_secs(1);
 /// How often to look for background results (audio opening, file dialogs) while waiting for them.
 const POLL_WAIT: Duration = Duration::from_millis(100);
 /// How long a transcript-only episode runs past its last line's start, when the last line has no end.
@@ -573,6 +573,7 @@ impl ReadalongApp {
         let wait = media_wait
             .div_f64(speed)
             .clamp(Duration::from_millis(2), MAX_REPAINT_WAIT);
+        log::trace!("next repaint in {wait:?} at {position:?}");
         ctx.request_repaint_after(wait);
     }
 
@@ -740,6 +741,7 @@ fn empty_transcript_ui(ui: &mut Ui) {
 
 impl eframe::App for ReadalongApp {
     fn logic(&mut self, ctx: &Context, _frame: &mut eframe::Frame) {
+        log::trace!("frame at {:?}", self.heard_position());
         self.handle_player_events();
         self.handle_dialog(ctx);
         self.handle_dropped_files(ctx);

@@ -84,17 +84,20 @@ fn speed_volume_ui(ui: &mut Ui, snapshot: &PlayerSnapshot, commands: &mut Vec<Co
             .text("Speed")
             .custom_formatter(|v, _| format!("{v:.2}×")),
     );
-    if response.changed() {
+    // A slider may snap a stored value to its step; only a real move is a command, or the
+    // snap would repeat every frame and keep the app repainting.
+    if response.changed() && (speed - snapshot.speed).abs() > 1e-3 {
         commands.push(Command::SetSpeed(speed));
     }
-    let mut volume_pct = snapshot.volume * 100.0;
+    let stored_pct = (snapshot.volume * 100.0).round();
+    let mut volume_pct = stored_pct;
     let response = ui.add(
         Slider::new(&mut volume_pct, 0.0..=100.0)
             .text("Volume")
             .suffix("%")
             .integer(),
     );
-    if response.changed() {
+    if response.changed() && volume_pct != stored_pct {
         commands.push(Command::SetVolume(volume_pct / 100.0));
     }
 }
