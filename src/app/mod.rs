@@ -573,7 +573,6 @@ impl ReadalongApp {
         let wait = media_wait
             .div_f64(speed)
             .clamp(Duration::from_millis(2), MAX_REPAINT_WAIT);
-        log::trace!("next repaint in {wait:?} at {position:?}");
         ctx.request_repaint_after(wait);
     }
 
@@ -741,7 +740,6 @@ fn empty_transcript_ui(ui: &mut Ui) {
 
 impl eframe::App for ReadalongApp {
     fn logic(&mut self, ctx: &Context, _frame: &mut eframe::Frame) {
-        log::trace!("frame at {:?}", self.heard_position());
         self.handle_player_events();
         self.handle_dialog(ctx);
         self.handle_dropped_files(ctx);
