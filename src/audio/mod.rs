@@ -11,6 +11,7 @@ pub mod clock;
 pub mod mp3_index;
 pub mod output;
 pub mod source;
+pub mod stretch;
 
 #[cfg(test)]
 mod tests;
@@ -316,6 +317,7 @@ impl Player {
                 generation: self.generation,
                 source: Box::new(source),
                 start_frame,
+                speed: f64::from(self.speed),
             });
         } else {
             drop::<MediaSource>(source);
@@ -388,6 +390,7 @@ impl Player {
                 let _ = output.decode_tx.send(DecodeCmd::Seek {
                     generation: self.generation,
                     frame,
+                    speed: f64::from(self.speed),
                 });
             }
         }
@@ -433,20 +436,22 @@ impl Player {
         self.loaded.map(|l| l.duration)
     }
 
-    /// Sets the speed (clamped to 0.5..=3.0). Pitch changes with speed (resampling).
+    /// Sets the speed (clamped to 0.5..=3.0). The pitch stays (time stretch, see [`stretch`]).
+    /// With a device, playback restarts at the heard position so the change is heard at once.
     pub fn set_speed(&mut self, speed: f32) {
         let speed = if speed.is_finite() {
             speed.clamp(MIN_SPEED, MAX_SPEED)
         } else {
             1.0
         };
+        if speed == self.speed {
+            return;
+        }
+        let heard = self.heard_position();
         self.speed = speed;
         self.clock.set_speed(f64::from(speed), Instant::now());
-        if let Some(output) = &self.output {
-            output
-                .shared
-                .speed_bits
-                .store(speed.to_bits(), Ordering::Relaxed);
+        if self.device_mode().is_some() {
+            self.seek(heard);
         }
     }
 

@@ -4,11 +4,13 @@
 //! - `audio-output` builds the cpal stream and keeps it alive until the [`Output`] is dropped.
 //! - `audio-decode` owns the [`MediaSource`], performs seeks and sends decoded chunks tagged with
 //!   a seek generation through a bounded channel.
+//!   Away from 1x it time-stretches with [`TimeStretch`] (pitch kept); each chunk says which
+//!   media position its first frame carries and how far each frame advances.
 //! - the cpal callback ([`Engine`]) pulls chunks (never blocking), drops chunks of stale
-//!   generations, resamples by `speed x source rate / device rate` (linear interpolation;
-//!   pitch changes with speed), applies volume, and publishes an [`Anchor`] per callback: the
-//!   media position and the instant it reaches the speaker (`OutputCallbackInfo` playback
-//!   timestamp minus callback timestamp = what is still buffered).
+//!   generations, resamples by `source rate / device rate` (linear interpolation), applies
+//!   volume, and publishes an [`Anchor`] per callback: the media position and the instant it
+//!   reaches the speaker (`OutputCallbackInfo` playback timestamp minus callback timestamp =
+//!   what is still buffered).
 
 use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
 use std::sync::mpsc::{
@@ -23,6 +25,7 @@ use rodio::cpal::{FromSample, SizedSample};
 
 use super::clock::{Anchor, AnchorLog};
 use super::source::MediaSource;
+use super::stretch::TimeStretch;
 
 /// Frames per decoded chunk.
 const CHUNK_FRAMES: usize = 1024;
@@ -36,8 +39,6 @@ pub struct Shared {
     pub generation: AtomicU64,
     /// Whether the callback should consume audio.
     pub playing: AtomicBool,
-    /// Playback speed (f32 bits).
-    pub speed_bits: AtomicU32,
     /// Volume 0..=1 (f32 bits).
     pub volume_bits: AtomicU32,
     /// Latest callback-to-playback delay reported by the device, in nanoseconds.
@@ -53,7 +54,10 @@ pub struct Shared {
 /// A chunk of decoded audio for the callback.
 struct Chunk {
     generation: u64,
-    start_frame: u64,
+    /// Media frame (fractional) carried by the first frame of `samples`.
+    start_media: f64,
+    /// Media frames each frame of `samples` advances (the speed when time-stretched).
+    media_step: f64,
     channels: u16,
     sample_rate_hz: u32,
     samples: Vec<f32>,
@@ -70,6 +74,8 @@ pub enum DecodeCmd {
         source: Box<MediaSource>,
         /// First media frame to decode.
         start_frame: u64,
+        /// Playback speed (media seconds per second).
+        speed: f64,
     },
     /// Seek the current source.
     Seek {
@@ -77,6 +83,8 @@ pub enum DecodeCmd {
         generation: u64,
         /// Target media frame.
         frame: u64,
+        /// Playback speed (media seconds per second).
+        speed: f64,
     },
     /// Drop the source.
     Unload,
@@ -100,7 +108,6 @@ impl Output {
         let shared = Arc::new(Shared {
             generation: AtomicU64::new(0),
             playing: AtomicBool::new(false),
-            speed_bits: AtomicU32::new(1.0f32.to_bits()),
             volume_bits: AtomicU32::new(1.0f32.to_bits()),
             latency_nanos: AtomicU64::new(0),
             callback_frames: AtomicU64::new(0),
@@ -246,19 +253,16 @@ where
 }
 
 fn run_decode_thread(cmd_rx: Receiver<DecodeCmd>, chunk_tx: SyncSender<Chunk>) {
-    let mut source: Option<Box<MediaSource>> = None;
-    let mut generation = 0u64;
+    let mut decoder = Decoder::default();
     let mut pending: Option<Chunk> = None;
-    let mut ended = false;
     loop {
-        let active = source.is_some() && !ended;
         let cmd = if pending.is_some() {
             match cmd_rx.recv_timeout(Duration::from_millis(3)) {
                 Ok(cmd) => Some(cmd),
                 Err(RecvTimeoutError::Timeout) => None,
                 Err(RecvTimeoutError::Disconnected) => return,
             }
-        } else if active {
+        } else if decoder.is_active() {
             match cmd_rx.try_recv() {
                 Ok(cmd) => Some(cmd),
                 Err(TryRecvError::Empty) => None,
@@ -270,57 +274,12 @@ fn run_decode_thread(cmd_rx: Receiver<DecodeCmd>, chunk_tx: SyncSender<Chunk>) {
                 Err(_) => return,
             }
         };
-        match cmd {
-            Some(DecodeCmd::Load {
-                generation: g,
-                source: mut s,
-                start_frame,
-            }) => {
-                if let Err(err) = s.seek_to_frame(start_frame) {
-                    log::warn!("seek failed: {err}");
-                }
-                source = Some(s);
-                generation = g;
-                pending = None;
-                ended = false;
-            }
-            Some(DecodeCmd::Seek {
-                generation: g,
-                frame,
-            }) => {
-                if let Some(s) = source.as_mut()
-                    && let Err(err) = s.seek_to_frame(frame)
-                {
-                    log::warn!("seek failed: {err}");
-                }
-                generation = g;
-                pending = None;
-                ended = false;
-            }
-            Some(DecodeCmd::Unload) => {
-                source = None;
-                pending = None;
-                ended = true;
-            }
-            None => {}
+        if let Some(cmd) = cmd {
+            decoder.apply(cmd);
+            pending = None;
         }
-        if pending.is_none()
-            && !ended
-            && let Some(s) = source.as_mut()
-        {
-            let start_frame = s.position_frames();
-            let channels = s.channel_count();
-            let mut samples = Vec::with_capacity(CHUNK_FRAMES * usize::from(channels));
-            let frames = s.read_frames(&mut samples, CHUNK_FRAMES);
-            ended = frames == 0;
-            pending = Some(Chunk {
-                generation,
-                start_frame,
-                channels,
-                sample_rate_hz: s.sample_rate_hz(),
-                samples,
-                end: ended,
-            });
+        if pending.is_none() {
+            pending = decoder.next_chunk();
         }
         if let Some(chunk) = pending.take() {
             match chunk_tx.try_send(chunk) {
@@ -332,8 +291,135 @@ fn run_decode_thread(cmd_rx: Receiver<DecodeCmd>, chunk_tx: SyncSender<Chunk>) {
     }
 }
 
-/// A source frame (stereo) and its media frame index.
-type SourceFrame = ([f32; 2], u64);
+/// The decode thread's state: the source, the current generation and the time stretch.
+#[derive(Default)]
+struct Decoder {
+    source: Option<Box<MediaSource>>,
+    generation: u64,
+    /// Set once the end chunk of this generation has been produced.
+    ended: bool,
+    /// The stretcher (away from 1x) and the media frame it started at.
+    stretch: Option<(TimeStretch, u64)>,
+    input: Vec<f32>,
+}
+
+impl Decoder {
+    fn is_active(&self) -> bool {
+        self.source.is_some() && !self.ended
+    }
+
+    fn apply(&mut self, cmd: DecodeCmd) {
+        match cmd {
+            DecodeCmd::Load {
+                generation,
+                source,
+                start_frame,
+                speed,
+            } => {
+                self.source = Some(source);
+                self.restart(generation, start_frame, speed);
+            }
+            DecodeCmd::Seek {
+                generation,
+                frame,
+                speed,
+            } => self.restart(generation, frame, speed),
+            DecodeCmd::Unload => {
+                self.source = None;
+                self.stretch = None;
+                self.ended = true;
+            }
+        }
+    }
+
+    fn restart(&mut self, generation: u64, frame: u64, speed: f64) {
+        self.generation = generation;
+        self.ended = false;
+        self.stretch = None;
+        let Some(source) = self.source.as_mut() else {
+            return;
+        };
+        if let Err(err) = source.seek_to_frame(frame) {
+            log::warn!("seek failed: {err}");
+        }
+        if (speed - 1.0).abs() > 1e-6 {
+            let stretch = TimeStretch::new(source.sample_rate_hz(), speed);
+            self.stretch = Some((stretch, source.position_frames()));
+        }
+    }
+
+    /// The next chunk of the current generation, or `None` when there is nothing to send.
+    fn next_chunk(&mut self) -> Option<Chunk> {
+        if self.ended {
+            return None;
+        }
+        let source = self.source.as_mut()?;
+        let sample_rate_hz = source.sample_rate_hz();
+        let chunk = match self.stretch.as_mut() {
+            None => {
+                let start_frame = source.position_frames();
+                let channels = source.channel_count();
+                let mut samples = Vec::with_capacity(CHUNK_FRAMES * usize::from(channels));
+                let frames = source.read_frames(&mut samples, CHUNK_FRAMES);
+                Chunk {
+                    generation: self.generation,
+                    start_media: start_frame as f64,
+                    media_step: 1.0,
+                    channels,
+                    sample_rate_hz,
+                    samples,
+                    end: frames == 0,
+                }
+            }
+            Some((stretch, base_frame)) => {
+                let (offset, media_step) = stretch.media_at(stretch.output_frames());
+                let (samples, end) = stretch_chunk(stretch, source, &mut self.input);
+                Chunk {
+                    generation: self.generation,
+                    start_media: *base_frame as f64 + offset,
+                    media_step,
+                    channels: 2,
+                    sample_rate_hz,
+                    samples,
+                    end,
+                }
+            }
+        };
+        self.ended = chunk.end;
+        Some(chunk)
+    }
+}
+
+/// Produces about [`CHUNK_FRAMES`] of stretched stereo audio (just the first hop at the start,
+/// whose media step differs); returns the samples and whether the stream ended.
+fn stretch_chunk(
+    stretch: &mut TimeStretch,
+    source: &mut MediaSource,
+    input: &mut Vec<f32>,
+) -> (Vec<f32>, bool) {
+    let first_hop = stretch.output_frames() == 0;
+    let mut samples = Vec::with_capacity(2 * CHUNK_FRAMES + 4096);
+    loop {
+        if stretch.process_hop(&mut samples) > 0 {
+            if first_hop || samples.len() >= 2 * CHUNK_FRAMES {
+                return (samples, false);
+            }
+            continue;
+        }
+        if stretch.is_finished() {
+            return (samples, true);
+        }
+        input.clear();
+        if source.read_frames(input, CHUNK_FRAMES) == 0 {
+            stretch.finish_input();
+        } else {
+            stretch.push(input, usize::from(source.channel_count()));
+        }
+    }
+}
+
+/// A source frame (stereo), the media frame it carries and the media step to the next one.
+type SourceFrame = ([f32; 2], f64, f64);
 
 /// The real-time part: turns chunks into device samples and publishes anchors.
 pub struct Engine {
@@ -349,7 +435,7 @@ pub struct Engine {
     b: Option<SourceFrame>,
     frac: f64,
     ended: bool,
-    end_frame: u64,
+    end_media: f64,
     local_log: AnchorLog,
 }
 
@@ -373,7 +459,7 @@ impl Engine {
             b: None,
             frac: 0.0,
             ended: false,
-            end_frame: 0,
+            end_media: 0.0,
             local_log: AnchorLog::default(),
         }
     }
@@ -391,13 +477,14 @@ impl Engine {
                     } else {
                         left
                     };
-                    let frame = chunk.start_frame + self.chunk_pos_frames as u64;
+                    let media = chunk.start_media + self.chunk_pos_frames as f64 * chunk.media_step;
                     self.chunk_pos_frames += 1;
-                    return Some(([left, right], frame));
+                    return Some(([left, right], media, chunk.media_step));
                 }
                 if chunk.end {
                     self.ended = true;
-                    self.end_frame = chunk.start_frame + self.chunk_pos_frames as u64;
+                    self.end_media =
+                        chunk.start_media + self.chunk_pos_frames as f64 * chunk.media_step;
                     return None;
                 }
                 self.chunk = None;
@@ -442,13 +529,11 @@ impl Engine {
             }
             return;
         }
-        let speed = f64::from(f32::from_bits(
-            self.shared.speed_bits.load(Ordering::Relaxed),
-        ));
         let volume = f32::from_bits(self.shared.volume_bits.load(Ordering::Relaxed));
         let mut first: Option<(usize, f64)> = None;
         let mut emitted_frames = 0usize;
-        let mut step = speed * f64::from(self.source_rate_hz) / f64::from(self.device_rate_hz);
+        let mut step = f64::from(self.source_rate_hz) / f64::from(self.device_rate_hz);
+        let mut media_step = 1.0;
         for (i, frame_out) in out.chunks_exact_mut(self.device_channels).enumerate() {
             // Bring (a, b, frac) into a valid state.
             let ready = loop {
@@ -457,8 +542,7 @@ impl Engine {
                         Some(f) => {
                             self.a = Some(f);
                             self.frac = 0.0;
-                            step = speed * f64::from(self.source_rate_hz)
-                                / f64::from(self.device_rate_hz);
+                            step = f64::from(self.source_rate_hz) / f64::from(self.device_rate_hz);
                         }
                         None => break None,
                     }
@@ -484,7 +568,7 @@ impl Engine {
                     _ => break None,
                 }
             };
-            let Some(((a, a_frame), (b, _))) = ready else {
+            let Some(((a, a_media, a_step), (b, _, _))) = ready else {
                 if self.ended {
                     break;
                 }
@@ -500,8 +584,9 @@ impl Engine {
                 frame_out[1] = right;
             }
             if first.is_none() {
-                first = Some((i, a_frame as f64 + self.frac));
+                first = Some((i, a_media + self.frac * a_step));
             }
+            media_step = a_step;
             emitted_frames += 1;
             self.frac += step;
         }
@@ -513,8 +598,8 @@ impl Engine {
                     generation: self.generation,
                     play_at: play_at + offset,
                     media_start_frames,
-                    media_frames_per_sec: step * f64::from(self.device_rate_hz),
-                    media_len_frames: emitted_frames as f64 * step,
+                    media_frames_per_sec: step * media_step * f64::from(self.device_rate_hz),
+                    media_len_frames: emitted_frames as f64 * step * media_step,
                 },
                 now,
             );
@@ -525,7 +610,7 @@ impl Engine {
                 .ended
                 .is_none_or(|(g, _)| g != self.generation)
         {
-            self.local_log.ended = Some((self.generation, self.end_frame as f64));
+            self.local_log.ended = Some((self.generation, self.end_media));
         }
         if let Ok(mut log) = self.shared.log.try_lock() {
             log.copy_from(&self.local_log);
@@ -541,7 +626,6 @@ mod tests {
         Arc::new(Shared {
             generation: AtomicU64::new(1),
             playing: AtomicBool::new(true),
-            speed_bits: AtomicU32::new(1.0f32.to_bits()),
             volume_bits: AtomicU32::new(1.0f32.to_bits()),
             latency_nanos: AtomicU64::new(0),
             callback_frames: AtomicU64::new(0),
@@ -550,56 +634,99 @@ mod tests {
         })
     }
 
-    fn ramp_chunk(generation: u64, start_frame: u64, frames: usize, end: bool) -> Chunk {
+    /// Samples are the chunk frame's media position / 10000, so outputs show what was played.
+    fn ramp_chunk(generation: u64, start: u64, step: u64, frames: usize, end: bool) -> Chunk {
         Chunk {
             generation,
-            start_frame,
+            start_media: start as f64,
+            media_step: step as f64,
             channels: 1,
             sample_rate_hz: 1000,
             samples: (0..frames)
-                .map(|i| (start_frame + i as u64) as f32 / 10_000.0)
+                .map(|i| (start + step * i as u64) as f32 / 10_000.0)
                 .collect(),
             end,
         }
+    }
+
+    fn heard(shared: &Shared, at: Instant) -> f64 {
+        shared.log.lock().unwrap().heard_frames(1, at).unwrap()
     }
 
     #[test]
     fn engine_publishes_anchors_and_drops_stale_chunks() {
         let shared = shared();
         let (tx, rx) = mpsc::sync_channel(8);
-        tx.send(ramp_chunk(0, 0, 100, false)).unwrap(); // stale generation
-        tx.send(ramp_chunk(1, 500, 100, false)).unwrap();
-        tx.send(ramp_chunk(1, 600, 100, true)).unwrap();
+        tx.send(ramp_chunk(0, 0, 1, 100, false)).unwrap(); // stale generation
+        tx.send(ramp_chunk(1, 500, 1, 100, false)).unwrap();
+        // A time-stretched chunk at double speed: each frame carries two media frames.
+        tx.send(ramp_chunk(1, 600, 2, 100, true)).unwrap();
         let mut engine = Engine::new(Arc::clone(&shared), rx, 1000, 2);
         let t0 = Instant::now();
+        let ms = Duration::from_millis;
         let mut out = vec![0.0f32; 2 * 50];
         engine.render(&mut out, t0, t0);
-        // Sample values are the media frame index / 10000: first output is frame 500.
         assert!((out[0] - 0.05).abs() < 1e-6);
         assert!((out[2] - 0.0501).abs() < 1e-6);
-        let heard = shared
-            .log
-            .lock()
-            .unwrap()
-            .heard_frames(1, t0 + Duration::from_millis(10));
-        assert!((heard.unwrap() - 510.0).abs() < 1e-6);
+        assert!((heard(&shared, t0 + ms(10)) - 510.0).abs() < 1e-6);
 
-        // Double speed consumes two media frames per output frame.
-        shared.speed_bits.store(2.0f32.to_bits(), Ordering::Relaxed);
-        engine.render(&mut out, t0, t0 + Duration::from_millis(50));
+        engine.render(&mut out, t0, t0 + ms(50));
         assert!((out[0] - 0.0550).abs() < 1e-6);
-        assert!((out[2] - 0.0552).abs() < 1e-6);
-        let heard = shared
-            .log
-            .lock()
-            .unwrap()
-            .heard_frames(1, t0 + Duration::from_millis(60));
-        assert!((heard.unwrap() - 570.0).abs() < 1e-6);
+        assert!((heard(&shared, t0 + ms(60)) - 560.0).abs() < 1e-6);
 
-        // Play to the end: the end is reported at frame 700.
+        engine.render(&mut out, t0, t0 + ms(100));
+        assert!((out[0] - 0.0600).abs() < 1e-6);
+        assert!((out[2] - 0.0602).abs() < 1e-6);
+        assert!((heard(&shared, t0 + ms(110)) - 620.0).abs() < 1e-6);
+
+        // Play to the end: the end is reported at media frame 800.
         for k in 0..10 {
-            engine.render(&mut out, t0, t0 + Duration::from_millis(100 + 50 * k));
+            engine.render(&mut out, t0, t0 + ms(150 + 50 * k));
         }
-        assert_eq!(shared.log.lock().unwrap().ended, Some((1, 700.0)));
+        assert_eq!(shared.log.lock().unwrap().ended, Some((1, 800.0)));
+    }
+
+    #[test]
+    fn stretched_chunks_say_which_media_they_carry() {
+        // cbr.mp3 has a tone burst starting at media frame 66 150 (see audio/tests.rs).
+        for speed in [0.5, 2.0, 3.0] {
+            let opened = crate::audio::source::open_media(
+                &crate::audio::tests::fixture("cbr.mp3"),
+                &mut |_| {},
+            )
+            .unwrap();
+            let mut decoder = Decoder::default();
+            decoder.apply(DecodeCmd::Load {
+                generation: 7,
+                source: Box::new(opened.source),
+                start_frame: 44_100,
+                speed,
+            });
+            // (media position, sample) of every output frame, from the chunks' own mapping.
+            let mut frames: Vec<(f64, f32)> = Vec::new();
+            while let Some(chunk) = decoder.next_chunk() {
+                assert_eq!(chunk.generation, 7);
+                let channels = usize::from(chunk.channels);
+                for (i, frame) in chunk.samples.chunks_exact(channels).enumerate() {
+                    frames.push((chunk.start_media + i as f64 * chunk.media_step, frame[0]));
+                }
+                if chunk.end {
+                    break;
+                }
+            }
+            assert_eq!(frames[0].0, 44_100.0);
+            let expected_frames = (176_400.0 - 44_100.0) / speed;
+            assert!(
+                (frames.len() as f64 - expected_frames).abs() < 3000.0,
+                "speed {speed}"
+            );
+            let onset = frames.iter().find(|(_, v)| v.abs() > 0.25).unwrap().0;
+            // One hop plus the search tolerance, in media frames.
+            let tolerance = 44_100.0 * 0.0325 * speed.max(1.0);
+            assert!(
+                (onset - 66_150.0).abs() < tolerance,
+                "speed {speed}: burst heard at media frame {onset}"
+            );
+        }
     }
 }
