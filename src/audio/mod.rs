@@ -9,6 +9,7 @@
 
 pub mod clock;
 pub mod mp3_index;
+pub mod mp4_track;
 pub mod output;
 pub mod source;
 pub mod stretch;

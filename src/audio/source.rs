@@ -7,7 +7,9 @@
 //! the end; without a LAME tag only the 529-sample decoder delay is trimmed.
 //!
 //! Other formats use symphonia's format reader (gapless enabled) with accurate seeking, and
-//! discard decoded frames before the target using packet timestamps.
+//! discard decoded frames before the target using packet timestamps. For MP4/M4A the AAC
+//! priming and length come from the track's edit list or iTunSMPB tag ([`read_mp4_track`]),
+//! which symphonia 0.5 does not apply.
 
 use std::fs::File;
 use std::io::{BufReader, Read, Seek, SeekFrom};
@@ -28,6 +30,7 @@ use symphonia::core::probe::Hint;
 use symphonia::core::units::TimeBase;
 
 use super::mp3_index::{FrameHeader, Mp3Index};
+use super::mp4_track::{Mp4Track, read_mp4_track};
 
 /// Frames decoded (and discarded) before the target frame after an MP3 seek. The bit
 /// reservoir reaches back at most 511 bytes (about 2 frames at 128 kbit/s, up to ~5 at
@@ -284,7 +287,7 @@ pub fn open_media(path: &Path, progress: &mut dyn FnMut(f32)) -> Result<OpenedMe
             "Opus audio is not supported (symphonia 0.5 has no Opus decoder); convert the file to MP3, AAC, Vorbis or FLAC".to_string(),
         ));
     }
-    open_generic(reader, params, track_id)
+    open_generic(reader, params, track_id, read_mp4_track(path))
 }
 
 fn codec_name(params: &CodecParameters) -> String {
@@ -297,6 +300,7 @@ fn open_generic(
     reader: Box<dyn FormatReader>,
     params: CodecParameters,
     track_id: u32,
+    mp4: Option<Mp4Track>,
 ) -> Result<OpenedMedia, SourceError> {
     let decoder = symphonia::default::get_codecs()
         .make(&params, &DecoderOptions::default())
@@ -306,9 +310,8 @@ fn open_generic(
     let sample_rate_hz = params
         .sample_rate
         .ok_or_else(|| SourceError::Unsupported("unknown sample rate".to_string()))?;
-    let channels = params.channels.map_or(0, |c| c.count()) as u16;
     let time_base = params.time_base.unwrap_or(TimeBase::new(1, sample_rate_hz));
-    let total_frames = match params.n_frames {
+    let stated_frames = match params.n_frames {
         Some(n) => ts_to_frames(n, time_base, sample_rate_hz),
         None => {
             return Err(SourceError::Unsupported(
@@ -316,7 +319,16 @@ fn open_generic(
             ));
         }
     };
-    let channels = if channels == 0 { 2 } else { channels };
+    let (priming_frames, total_frames) = match mp4 {
+        Some(track) => mp4_trim(track, stated_frames, sample_rate_hz),
+        None => (0, stated_frames),
+    };
+    // symphonia 0.5 does not state the channels of AAC in MP4; the sample entry does.
+    let channels = params
+        .channels
+        .map(|c| c.count() as u16)
+        .or(mp4.and_then(|t| t.channels))
+        .unwrap_or(2);
     let description = format!(
         "{} {} kHz {}",
         codec_name(&params),
@@ -334,6 +346,7 @@ fn open_generic(
         time_base,
         sample_rate_hz,
         channels,
+        priming_frames,
         sample_buf: None,
     };
     let source = MediaSource::new(Box::new(backend), channels, sample_rate_hz, total_frames);
@@ -342,6 +355,18 @@ fn open_generic(
         source,
         description,
     })
+}
+
+/// Priming frames to skip and frames to play, from an MP4 track's gapless facts.
+fn mp4_trim(track: Mp4Track, stated_frames: u64, sample_rate_hz: u32) -> (u64, u64) {
+    let to_frames =
+        |samples: u64| ts_to_frames(samples, TimeBase::new(1, track.timescale), sample_rate_hz);
+    let priming = to_frames(track.priming_samples).min(stated_frames);
+    let available = stated_frames - priming;
+    let total = track
+        .valid_samples
+        .map_or(available, |valid| to_frames(valid).min(available));
+    (priming, total)
 }
 
 fn ts_to_frames(ts: u64, time_base: TimeBase, sample_rate_hz: u32) -> u64 {
@@ -368,6 +393,8 @@ struct GenericBackend {
     time_base: TimeBase,
     sample_rate_hz: u32,
     channels: u16,
+    /// Decoded frames before media time 0 (AAC priming).
+    priming_frames: u64,
     sample_buf: Option<SampleBuffer<f32>>,
 }
 
@@ -386,7 +413,8 @@ impl Backend for GenericBackend {
             if packet.track_id() != self.track_id {
                 continue;
             }
-            let start = ts_to_frames(packet.ts(), self.time_base, self.sample_rate_hz) as i64;
+            let start = ts_to_frames(packet.ts(), self.time_base, self.sample_rate_hz) as i64
+                - self.priming_frames as i64;
             match self.decoder.decode(&packet) {
                 Ok(decoded) => {
                     let spec = *decoded.spec();
@@ -426,7 +454,7 @@ impl Backend for GenericBackend {
         // warmed up by the time the target frame is decoded; the surplus is discarded.
         let preroll_frames = u64::from(self.sample_rate_hz) / 10;
         let ts = frames_to_ts(
-            frame.saturating_sub(preroll_frames),
+            (frame + self.priming_frames).saturating_sub(preroll_frames),
             self.time_base,
             self.sample_rate_hz,
         );

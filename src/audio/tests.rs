@@ -220,10 +220,9 @@ fn other_formats_have_exact_duration_and_seek() {
     for name in ["small.flac", "small.wav", "small.ogg", "small.m4a"] {
         let mut opened = open_media(&fixture(name), &mut |_| {}).unwrap();
         let full = decode_all(&mut opened.source);
-        let channels = usize::from(opened.source.channel_count());
-        // symphonia 0.5 does not report the channel count of AAC-in-MP4 before decoding, so
-        // the source falls back to stereo (mono duplicated).
-        let full: Vec<f32> = full.iter().step_by(channels).copied().collect();
+        // All four are mono; for M4A the channel count comes from the MP4 sample entry.
+        assert_eq!(opened.source.channel_count(), 1, "{name}");
+        let channels = 1;
         eprintln!(
             "{name}: {} duration {:?}, decoded {} frames",
             opened.description,
@@ -237,9 +236,7 @@ fn other_formats_have_exact_duration_and_seek() {
             "{name}: onset error {error} samples ({:.2} ms)",
             error as f64 / 16.0
         );
-        if name != "small.m4a" {
-            assert!(error.abs() <= 3, "{name}: onset error {error}");
-        }
+        assert!(error.abs() <= 3, "{name}: onset error {error}");
         let seek_to = 7000;
         opened.source.seek_to_frame(seek_to).unwrap();
         let mut after = Vec::new();
