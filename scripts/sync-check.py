@@ -4,6 +4,7 @@ sound card and compare what was "heard" with what the app says it is playing.
 
 usage:
   scripts/sync-check.py run --app target/debug/readalong [--work DIR] [--json OUT]
+  scripts/sync-check.py cpu --app target/release/readalong --episode DIR [--at T] [--seconds S]
   scripts/sync-check.py capture --alsa-dir DIR --out PREFIX [--max-seconds S]   (internal)
 
 `run` needs an X display (use `xvfb-run -a -s "-screen 0 1280x800x24" scripts/sync-check.py run ...`),
@@ -815,6 +816,63 @@ def run_main(args):
     return 0
 
 
+def thread_ticks(pid):
+    """{thread name: utime + stime in clock ticks} of every thread of `pid` (same names summed)."""
+    ticks = {}
+    for tid in os.listdir(f"/proc/{pid}/task"):
+        try:
+            with open(f"/proc/{pid}/task/{tid}/stat") as f:
+                stat_line = f.read()
+        except OSError:
+            continue  # the thread ended
+        name = stat_line[stat_line.index("(") + 1:stat_line.rindex(")")]
+        fields = stat_line[stat_line.rindex(")") + 2:].split()
+        ticks[name] = ticks.get(name, 0) + int(fields[11]) + int(fields[12])
+    return ticks
+
+
+def cpu_main(args):
+    """CPU of the app while it plays an episode through the paced fake card (real decoding and
+    output callback at real-time pace, plus the UI), per thread, as % of one core."""
+    work = os.path.abspath(args.work)
+    os.makedirs(work, exist_ok=True)
+    alsa_dir = os.path.join(work, "alsa")
+    alsa_conf = write_alsa_dir(alsa_dir)
+    cap = Capture(alsa_dir, os.path.join(work, "cap-cpu"), max_seconds=args.settle + args.seconds + 10)
+    env = dict(os.environ, ALSA_CONFIG_PATH=alsa_conf)
+    env.setdefault("RUST_LOG", "warn")
+    hz = os.sysconf("SC_CLK_TCK")
+    proc = subprocess.Popen([args.app, os.path.abspath(args.episode), "--at", f"{args.at:.3f}"],
+                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        time.sleep(args.settle)
+        if proc.poll() is not None:
+            raise RuntimeError(f"the app exited early with code {proc.returncode}")
+        before, t0 = thread_ticks(proc.pid), time.time()
+        time.sleep(args.seconds)
+        after, t1 = thread_ticks(proc.pid), time.time()
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(3)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        cap.stop()
+    data = cap.load()
+    wall = t1 - t0
+    threads = {name: round(100.0 * (after[name] - before.get(name, 0)) / hz / wall, 2)
+               for name in after if after[name] - before.get(name, 0) > 0}
+    result = {
+        "episode": args.episode, "at": args.at, "seconds": round(wall, 2),
+        "captured_seconds": round(len(data.x) / data.rate, 2),
+        "cpu_percent": round(sum(threads.values()), 2),
+        "threads_percent": dict(sorted(threads.items(), key=lambda kv: -kv[1])),
+    }
+    print(json.dumps(result, indent=1))
+    return 0
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
                                  formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -829,6 +887,13 @@ def main(argv=None):
     r.add_argument("--json", help="also write the result here")
     r.add_argument("--pipe-bytes", type=int, default=PIPE_BYTES,
                    help=f"FIFO size (F_SETPIPE_SZ), default {PIPE_BYTES}")
+    u = sub.add_parser("cpu", help="CPU use while playing through the paced fake card")
+    u.add_argument("--app", required=True, help="the readalong binary")
+    u.add_argument("--episode", required=True, help="an episode folder (audio + transcript)")
+    u.add_argument("--at", type=float, default=0.0, help="start position in seconds")
+    u.add_argument("--seconds", type=float, default=20.0, help="measured time (default 20)")
+    u.add_argument("--settle", type=float, default=5.0, help="time before measuring (default 5)")
+    u.add_argument("--work", default="target/sync-check", help="work folder (default target/sync-check)")
     c = sub.add_parser("capture", help="internal: the paced FIFO reader")
     c.add_argument("--alsa-dir", required=True)
     c.add_argument("--out", required=True)
@@ -843,7 +908,8 @@ def main(argv=None):
     f.add_argument("--bursts", required=True)
     f.add_argument("--seconds", type=float, required=True)
     args = ap.parse_args(argv)
-    return {"run": run_main, "capture": capture_main, "reference": reference_main}[args.cmd](args)
+    commands = {"run": run_main, "cpu": cpu_main, "capture": capture_main, "reference": reference_main}
+    return commands[args.cmd](args)
 
 
 if __name__ == "__main__":

@@ -202,6 +202,8 @@ fn a_broken_path_shows_an_error_instead_of_crashing() {
     harness.get_by_label_contains("/no/such/episode.vtt");
 }
 
+/// The window background comes from the frame's clear colour (see `app::theme`), which the
+/// test renderer does not use: the snapshot's background is transparent.
 #[test]
 fn main_window_snapshot() {
     let mut harness = harness_for(fixture("episode"));

@@ -6,6 +6,7 @@ pub mod player_bar;
 pub mod search_bar;
 pub mod settings;
 pub mod status_bar;
+pub mod theme;
 pub mod top_bar;
 pub mod transcript_view;
 
@@ -96,6 +97,7 @@ pub struct ReadalongApp {
     generation: u64,
     pending: Vec<Command>,
     seek_bar_px: f32,
+    background: theme::Background,
 }
 
 impl ReadalongApp {
@@ -106,6 +108,7 @@ impl ReadalongApp {
             .and_then(|s| eframe::get_value(s, settings::STORAGE_KEY))
             .unwrap_or_default();
         let mut app = Self::with_settings(settings.sanitized(), options.audio);
+        app.background = theme::Background::install(&cc.egui_ctx);
         let path = options.path.or_else(demo_episode);
         match path {
             Some(path) => app.open(&cc.egui_ctx, &path, options.at),
@@ -142,6 +145,7 @@ impl ReadalongApp {
             generation: 0,
             pending: Vec::new(),
             seek_bar_px: 0.0,
+            background: theme::Background::default(),
         }
     }
 
@@ -739,6 +743,10 @@ fn empty_transcript_ui(ui: &mut Ui) {
 }
 
 impl eframe::App for ReadalongApp {
+    fn clear_color(&self, visuals: &egui::Visuals) -> [f32; 4] {
+        self.background.clear_color(visuals)
+    }
+
     fn logic(&mut self, ctx: &Context, _frame: &mut eframe::Frame) {
         self.handle_player_events();
         self.handle_dialog(ctx);

@@ -31,6 +31,9 @@ use super::stretch::TimeStretch;
 const CHUNK_FRAMES: usize = 1024;
 /// Chunks buffered between the decode thread and the callback.
 const CHUNK_QUEUE: usize = 24;
+/// How long the decode thread sleeps when the queue is full (commands still wake it at once).
+/// The queue holds over 0.5 s of audio, so this is far from an underrun.
+const FULL_QUEUE_WAIT: Duration = Duration::from_millis(20);
 
 /// State shared between the UI thread and the audio callback.
 #[derive(Debug)]
@@ -257,7 +260,7 @@ fn run_decode_thread(cmd_rx: Receiver<DecodeCmd>, chunk_tx: SyncSender<Chunk>) {
     let mut pending: Option<Chunk> = None;
     loop {
         let cmd = if pending.is_some() {
-            match cmd_rx.recv_timeout(Duration::from_millis(3)) {
+            match cmd_rx.recv_timeout(FULL_QUEUE_WAIT) {
                 Ok(cmd) => Some(cmd),
                 Err(RecvTimeoutError::Timeout) => None,
                 Err(RecvTimeoutError::Disconnected) => return,
