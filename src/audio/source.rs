@@ -9,18 +9,21 @@
 //! Other formats use symphonia's format reader (gapless enabled) with accurate seeking, and
 //! discard decoded frames before the target using packet timestamps. For MP4/M4A the AAC
 //! priming and length come from the track's edit list or iTunSMPB tag ([`read_mp4_track`]),
-//! which symphonia 0.5 does not apply.
+//! which symphonia 0.5 does not apply. Opus decodes through libopus
+//! (`symphonia-adapter-libopus`); its pre-skip is trimmed here, by timestamp, so that it is
+//! right after seeks too (the adapter only trims the first packet it ever decodes).
 
 use std::fs::File;
 use std::io::{BufReader, Read, Seek, SeekFrom};
 use std::num::NonZero;
 use std::path::Path;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use symphonia::core::audio::SampleBuffer;
 use symphonia::core::codecs::{
-    CODEC_TYPE_MP3, CODEC_TYPE_NULL, CodecParameters, Decoder, DecoderOptions,
+    CODEC_TYPE_MP3, CODEC_TYPE_NULL, CODEC_TYPE_OPUS, CodecParameters, CodecRegistry, Decoder,
+    DecoderOptions,
 };
 use symphonia::core::errors::Error as SymError;
 use symphonia::core::formats::{FormatOptions, FormatReader, Packet, SeekMode, SeekTo};
@@ -282,16 +285,82 @@ pub fn open_media(path: &Path, progress: &mut dyn FnMut(f32)) -> Result<OpenedMe
         drop(reader);
         return open_mp3(path, progress);
     }
-    if params.codec == symphonia::core::codecs::CODEC_TYPE_OPUS {
-        return Err(SourceError::Unsupported(
-            "Opus audio is not supported (symphonia 0.5 has no Opus decoder); convert the file to MP3, AAC, Vorbis or FLAC".to_string(),
-        ));
+    let sample_rate_hz = params
+        .sample_rate
+        .ok_or_else(|| SourceError::Unsupported("unknown sample rate".to_string()))?;
+    let (params, trim) = if params.codec == CODEC_TYPE_OPUS {
+        opus_trim(params)
+    } else {
+        let trim = read_mp4_track(path)
+            .map(|track| Trim::from_mp4(track, sample_rate_hz))
+            .unwrap_or_default();
+        (params, trim)
+    };
+    open_generic(reader, params, track_id, trim)
+}
+
+/// symphonia's decoders plus Opus (libopus).
+fn codecs() -> &'static CodecRegistry {
+    static CODECS: OnceLock<CodecRegistry> = OnceLock::new();
+    CODECS.get_or_init(|| {
+        let mut registry = CodecRegistry::new();
+        symphonia::default::register_enabled_codecs(&mut registry);
+        registry.register_all::<symphonia_adapter_libopus::OpusDecoder>();
+        registry
+    })
+}
+
+/// What to cut from a decoded stream that the container states but symphonia does not apply.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+struct Trim {
+    /// Decoded frames before media time 0 (AAC priming, Opus pre-skip).
+    priming_frames: u64,
+    /// Frames to play after the priming, if stated.
+    valid_frames: Option<u64>,
+    /// Channel count, if the codec parameters lack it.
+    channels: Option<u16>,
+}
+
+impl Trim {
+    fn from_mp4(track: Mp4Track, sample_rate_hz: u32) -> Trim {
+        let to_frames =
+            |samples: u64| ts_to_frames(samples, TimeBase::new(1, track.timescale), sample_rate_hz);
+        Trim {
+            priming_frames: to_frames(track.priming_samples),
+            valid_frames: track.valid_samples.map(to_frames),
+            channels: track.channels,
+        }
     }
-    open_generic(reader, params, track_id, read_mp4_track(path))
+
+    /// Priming frames to skip and frames to play, given the decoded length the stream states.
+    fn apply(self, stated_frames: u64) -> (u64, u64) {
+        let priming = self.priming_frames.min(stated_frames);
+        let available = stated_frames - priming;
+        (
+            priming,
+            self.valid_frames.map_or(available, |v| v.min(available)),
+        )
+    }
+}
+
+/// Takes the pre-skip out of an Opus stream's parameters (so the decoder never trims it) and
+/// returns it as priming to trim by timestamp.
+fn opus_trim(mut params: CodecParameters) -> (CodecParameters, Trim) {
+    let mut trim = Trim::default();
+    // OpusHead: magic (8), version (1), channels (1), pre-skip (2, little endian, 48 kHz).
+    if let Some(head) = params.extra_data.as_mut()
+        && head.len() >= 12
+        && head.starts_with(b"OpusHead")
+    {
+        trim.priming_frames = u64::from(u16::from_le_bytes([head[10], head[11]]));
+        head[10] = 0;
+        head[11] = 0;
+    }
+    (params, trim)
 }
 
 fn codec_name(params: &CodecParameters) -> String {
-    symphonia::default::get_codecs()
+    codecs()
         .get_codec(params.codec)
         .map_or_else(|| "audio".to_string(), |d| d.short_name.to_uppercase())
 }
@@ -300,9 +369,9 @@ fn open_generic(
     reader: Box<dyn FormatReader>,
     params: CodecParameters,
     track_id: u32,
-    mp4: Option<Mp4Track>,
+    trim: Trim,
 ) -> Result<OpenedMedia, SourceError> {
-    let decoder = symphonia::default::get_codecs()
+    let decoder = codecs()
         .make(&params, &DecoderOptions::default())
         .map_err(|err| {
             SourceError::Unsupported(format!("unsupported codec {}: {err}", codec_name(&params)))
@@ -319,15 +388,12 @@ fn open_generic(
             ));
         }
     };
-    let (priming_frames, total_frames) = match mp4 {
-        Some(track) => mp4_trim(track, stated_frames, sample_rate_hz),
-        None => (0, stated_frames),
-    };
+    let (priming_frames, total_frames) = trim.apply(stated_frames);
     // symphonia 0.5 does not state the channels of AAC in MP4; the sample entry does.
     let channels = params
         .channels
         .map(|c| c.count() as u16)
-        .or(mp4.and_then(|t| t.channels))
+        .or(trim.channels)
         .unwrap_or(2);
     let description = format!(
         "{} {} kHz {}",
@@ -355,18 +421,6 @@ fn open_generic(
         source,
         description,
     })
-}
-
-/// Priming frames to skip and frames to play, from an MP4 track's gapless facts.
-fn mp4_trim(track: Mp4Track, stated_frames: u64, sample_rate_hz: u32) -> (u64, u64) {
-    let to_frames =
-        |samples: u64| ts_to_frames(samples, TimeBase::new(1, track.timescale), sample_rate_hz);
-    let priming = to_frames(track.priming_samples).min(stated_frames);
-    let available = stated_frames - priming;
-    let total = track
-        .valid_samples
-        .map_or(available, |valid| to_frames(valid).min(available));
-    (priming, total)
 }
 
 fn ts_to_frames(ts: u64, time_base: TimeBase, sample_rate_hz: u32) -> u64 {
@@ -515,7 +569,7 @@ impl Mp3Backend {
             .for_codec(CODEC_TYPE_MP3)
             .with_sample_rate(index.sample_rate_hz)
             .with_time_base(TimeBase::new(1, index.sample_rate_hz));
-        let decoder = symphonia::default::get_codecs().make(&params, &DecoderOptions::default())?;
+        let decoder = codecs().make(&params, &DecoderOptions::default())?;
         let mut backend = Mp3Backend {
             index,
             file,

@@ -217,12 +217,20 @@ fn mp3_untagged_keeps_encoder_delay() {
 
 #[test]
 fn other_formats_have_exact_duration_and_seek() {
-    for name in ["small.flac", "small.wav", "small.ogg", "small.m4a"] {
+    // small.wav is 1 s of 16 kHz mono with a burst at 0.5 s; Opus decodes it at 48 kHz.
+    for (name, rate) in [
+        ("small.flac", 16_000),
+        ("small.wav", 16_000),
+        ("small.ogg", 16_000),
+        ("small.m4a", 16_000),
+        ("small.opus", 48_000),
+    ] {
         let mut opened = open_media(&fixture(name), &mut |_| {}).unwrap();
-        let full = decode_all(&mut opened.source);
-        // All four are mono; for M4A the channel count comes from the MP4 sample entry.
+        // All are mono; for M4A the channel count comes from the MP4 sample entry.
         assert_eq!(opened.source.channel_count(), 1, "{name}");
-        let channels = 1;
+        assert_eq!(opened.source.sample_rate_hz(), rate, "{name}");
+        assert_eq!(opened.duration, Duration::from_secs(1), "{name}");
+        let full = decode_all(&mut opened.source);
         eprintln!(
             "{name}: {} duration {:?}, decoded {} frames",
             opened.description,
@@ -230,30 +238,26 @@ fn other_formats_have_exact_duration_and_seek() {
             full.len()
         );
         assert_eq!(full.len() as u64, opened.source.total_frames(), "{name}");
+        let burst = rate as i64 / 2;
         let found = onset(&full, 0, 0.25).unwrap();
-        let error = found as i64 - 8000;
+        let error = found as i64 - burst;
         eprintln!(
             "{name}: onset error {error} samples ({:.2} ms)",
-            error as f64 / 16.0
+            error as f64 * 1000.0 / f64::from(rate)
         );
-        assert!(error.abs() <= 3, "{name}: onset error {error}");
-        let seek_to = 7000;
+        // Within 0.2 ms (the lossy codecs smear the burst's first samples).
+        assert!(
+            error.abs() * 5000 <= i64::from(rate),
+            "{name}: onset error {error}"
+        );
+        let seek_to = burst as u64 - rate as u64 / 16;
         opened.source.seek_to_frame(seek_to).unwrap();
         let mut after = Vec::new();
-        opened.source.read_frames(&mut after, 4096);
-        let after: Vec<f32> = after.iter().step_by(channels).copied().collect();
+        opened.source.read_frames(&mut after, rate as usize / 4);
         let found_after = onset(&after, 0, 0.25).unwrap() + seek_to as usize;
         eprintln!("{name}: onset after seek {found_after} (full decode {found})");
         assert!((found_after as i64 - found as i64).abs() <= 1, "{name}");
     }
-}
-
-#[test]
-fn opus_reports_clear_error() {
-    let err = open_media(&fixture("small.opus"), &mut |_| {})
-        .err()
-        .unwrap();
-    assert!(err.to_string().contains("Opus"), "{err}");
 }
 
 mod player {
@@ -359,8 +363,11 @@ mod player {
     #[test]
     fn superseded_open_is_dropped_and_failures_reported() {
         let mut player = Player::silent("test");
+        let dir = tempfile::tempdir().unwrap();
+        let broken = dir.path().join("broken.ogg");
+        std::fs::write(&broken, b"OggS but not really an Ogg stream").unwrap();
         let first = player.open(&fixture("cbr.mp3"));
-        let second = player.open(&fixture("small.opus"));
+        let second = player.open(&broken);
         assert_ne!(first, second);
         let events = poll_until(&mut player, Duration::from_secs(10), |e| {
             matches!(e, PlayerEvent::Failed { .. })
@@ -376,7 +383,7 @@ mod player {
                 }
                 PlayerEvent::Failed { request, error } => {
                     assert_eq!(*request, second);
-                    assert!(error.contains("Opus"));
+                    assert!(error.contains("unrecognised audio format"), "{error}");
                 }
                 PlayerEvent::EndOfTrack => panic!("unexpected end"),
             }
