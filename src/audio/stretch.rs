@@ -27,6 +27,8 @@ pub struct TimeStretch {
     window: Vec<f32>,
     /// Buffered input; `input[0]` is input frame `input_base_frames`.
     input: Vec<[f32; 2]>,
+    /// `input` mixed to mono (left + right), for the similarity search.
+    mono: Vec<f32>,
     input_base_frames: u64,
     input_ended: bool,
     /// Index of the next synthesis frame.
@@ -59,6 +61,7 @@ impl TimeStretch {
             tolerance_frames,
             window,
             input: Vec::new(),
+            mono: Vec::new(),
             input_base_frames: 0,
             input_ended: false,
             next_frame: 0,
@@ -78,12 +81,15 @@ impl TimeStretch {
     /// duplicated).
     pub fn push(&mut self, samples: &[f32], channels: usize) {
         let channels = channels.max(1);
+        let start = self.input.len();
         self.input
             .extend(samples.chunks_exact(channels).map(|frame| {
                 let left = frame[0];
                 let right = if channels > 1 { frame[1] } else { left };
                 [left, right]
             }));
+        self.mono
+            .extend(self.input[start..].iter().map(|[left, right]| left + right));
     }
 
     /// Marks the end of the input; the remaining output can then be drained.
@@ -176,11 +182,6 @@ impl TimeStretch {
             .unwrap_or([0.0; 2])
     }
 
-    fn mono(&self, pos: u64) -> f32 {
-        let [l, r] = self.input_frame(pos);
-        l + r
-    }
-
     /// The input position near `nominal` whose waveform best matches the natural continuation
     /// of the previous frame, which starts at `reference`.
     fn best_match(&self, reference: u64, nominal: u64) -> u64 {
@@ -188,7 +189,8 @@ impl TimeStretch {
             .saturating_sub(self.tolerance_frames as u64)
             .max(self.input_base_frames);
         let high = nominal + self.tolerance_frames as u64;
-        let len = 2 * self.hop_frames;
+        // Only the first hop of the frame overlaps the previous one; match over that.
+        let len = self.hop_frames;
         let coarse = (low..=high)
             .step_by(COARSE_STEP)
             .map(|candidate| {
@@ -208,11 +210,17 @@ impl TimeStretch {
 
     /// Normalised cross-correlation of `len` frames at `a` and `b`, sampled every `step`.
     fn similarity(&self, a: u64, b: u64, len: usize, step: usize) -> f32 {
+        // Both positions are at or after `input_base_frames` (see `discard_consumed`); frames
+        // past the buffered input are silence and add nothing.
+        let window = |pos: u64| {
+            let from = (pos.saturating_sub(self.input_base_frames) as usize).min(self.mono.len());
+            &self.mono[from..(from + len).min(self.mono.len())]
+        };
+        let (x, y) = (window(a), window(b));
         let mut dot = 0.0f32;
         let mut energy = 0.0f32;
-        for i in (0..len as u64).step_by(step) {
-            let y = self.mono(b + i);
-            dot += self.mono(a + i) * y;
+        for (i, y) in y.iter().enumerate().step_by(step) {
+            dot += x.get(i).copied().unwrap_or(0.0) * y;
             energy += y * y;
         }
         if energy <= f32::EPSILON {
@@ -231,6 +239,7 @@ impl TimeStretch {
         if keep_from > self.input_base_frames {
             let drop = ((keep_from - self.input_base_frames) as usize).min(self.input.len());
             self.input.drain(..drop);
+            self.mono.drain(..drop);
             self.input_base_frames += drop as u64;
         }
     }
