@@ -13,6 +13,12 @@ use std::path::Path;
 /// Fixed delay of a standard MP3 decoder (polyphase filterbank + IMDCT overlap), in samples.
 pub const DECODER_DELAY_SAMPLES: u64 = 529;
 
+/// LAME's encoder delay (all versions since 3.x at the usual settings).
+pub const LAME_ENCODER_DELAY_SAMPLES: u64 = 576;
+
+/// Bytes at each end of the audio data searched for LAME's version string.
+const MARKER_SEARCH_BYTES: u64 = 64 * 1024;
+
 /// Size of the chunks the scanner reads from the file.
 const READ_CHUNK_BYTES: usize = 1 << 20;
 
@@ -190,6 +196,9 @@ pub struct Mp3Index {
     pub variable_bitrate: bool,
     /// Bytes skipped as garbage between frames (excluding tags).
     pub garbage_bytes: u64,
+    /// LAME's version string was found in the audio data (LAME writes it into unused frame
+    /// bytes): without a LAME tag, its 576-sample encoder delay is then assumed.
+    pub lame_marker: bool,
 }
 
 impl Mp3Index {
@@ -198,23 +207,31 @@ impl Mp3Index {
         self.frame_offsets.len() as u64 * self.samples_per_frame
     }
 
+    /// Encoder delay: from the LAME tag, else LAME's usual delay if its version string is in
+    /// the audio, else unknown (0).
+    fn encoder_delay_samples(&self) -> u64 {
+        match self.lame {
+            Some(lame) => u64::from(lame.encoder_delay_samples),
+            None if self.lame_marker => LAME_ENCODER_DELAY_SAMPLES,
+            None => 0,
+        }
+    }
+
     /// Samples to drop at the start of the decoded stream: encoder delay (if known) plus the
     /// 529-sample decoder delay.
     pub fn start_trim_samples(&self) -> u64 {
-        let encoder_delay = self
-            .lame
-            .map_or(0, |lame| u64::from(lame.encoder_delay_samples));
-        encoder_delay + DECODER_DELAY_SAMPLES
+        self.encoder_delay_samples() + DECODER_DELAY_SAMPLES
     }
 
-    /// Number of valid (trimmed) samples per channel: what the listener hears.
+    /// Number of valid (trimmed) samples per channel: what the listener hears. Without a tag
+    /// the encoder's padding is unknown and stays at the end.
     pub fn valid_samples(&self) -> u64 {
         let decoded = self.decoded_samples();
         match self.lame {
             Some(lame) => decoded
                 .saturating_sub(u64::from(lame.encoder_delay_samples))
                 .saturating_sub(u64::from(lame.padding_samples)),
-            None => decoded.saturating_sub(DECODER_DELAY_SAMPLES),
+            None => decoded.saturating_sub(self.start_trim_samples()),
         }
     }
 
@@ -237,6 +254,7 @@ impl Mp3Index {
             (None, Some(InfoTagKind::Xing)) => "Xing tag",
             (None, Some(InfoTagKind::Info)) => "Info tag",
             (None, Some(InfoTagKind::Vbri)) => "VBRI tag",
+            (None, None) if self.lame_marker => "no gapless tag, LAME delay assumed",
             (None, None) => "no gapless tag",
         };
         format!("MP3 {rate_khz} kHz {channels}, {mode}, {tag}")
@@ -248,8 +266,29 @@ impl Mp3Index {
         let file_len_bytes = file.metadata()?.len();
         let audio_end = audio_end_offset(&mut file, file_len_bytes)?;
         file.seek(SeekFrom::Start(0))?;
-        scan(&mut file, audio_end, progress)
+        let mut index = scan(&mut file, audio_end, progress)?;
+        if index.lame.is_none()
+            && let (Some(&first), Some(&last)) =
+                (index.frame_offsets.first(), index.frame_offsets.last())
+        {
+            index.lame_marker = contains_lame_marker(&mut file, first, audio_end)?
+                || contains_lame_marker(
+                    &mut file,
+                    last.saturating_sub(MARKER_SEARCH_BYTES),
+                    audio_end,
+                )?;
+        }
+        Ok(index)
     }
+}
+
+/// Whether "LAME" occurs in the first [`MARKER_SEARCH_BYTES`] from `start` (before `end`).
+fn contains_lame_marker(file: &mut File, start: u64, end: u64) -> std::io::Result<bool> {
+    let len = end.saturating_sub(start).min(MARKER_SEARCH_BYTES);
+    let mut bytes = vec![0u8; len as usize];
+    file.seek(SeekFrom::Start(start))?;
+    file.read_exact(&mut bytes)?;
+    Ok(bytes.windows(4).any(|w| w == b"LAME"))
 }
 
 /// Finds where audio data ends, excluding an ID3v1 tag and/or an APEv2 tag at the tail.
@@ -440,6 +479,7 @@ fn scan<R: Read>(
         lame,
         variable_bitrate,
         garbage_bytes,
+        lame_marker: false,
     })
 }
 

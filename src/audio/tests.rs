@@ -71,8 +71,37 @@ fn index_vbr_without_tag_is_exact() {
     assert_eq!(idx.frame_offsets.len(), FFPROBE_FRAMES);
     // All frames counted (no estimate from the first frames' bitrate).
     assert_eq!(idx.decoded_samples(), FFPROBE_FRAMES as u64 * 1152);
+    // LAME wrote its version string into unused frame bytes: its 576-sample encoder delay is
+    // trimmed with the 529-sample decoder delay.
+    assert!(idx.lame_marker);
+    assert_eq!(
+        idx.valid_samples(),
+        FFPROBE_FRAMES as u64 * 1152 - 529 - 576
+    );
+    assert!(idx.description().contains("LAME delay assumed"));
+}
+
+/// `vbr_notag.mp3` with LAME's version strings overwritten (they sit in unused frame bytes,
+/// so the audio is unchanged): an untagged file from an unknown encoder.
+fn unknown_encoder_copy(dir: &std::path::Path) -> PathBuf {
+    let mut bytes = std::fs::read(fixture("vbr_notag.mp3")).unwrap();
+    for i in 0..bytes.len().saturating_sub(4) {
+        if &bytes[i..i + 4] == b"LAME" {
+            bytes[i..i + 4].copy_from_slice(b"XXXX");
+        }
+    }
+    let path = dir.join("unknown_encoder.mp3");
+    std::fs::write(&path, bytes).unwrap();
+    path
+}
+
+#[test]
+fn index_without_tag_or_marker_trims_the_decoder_delay_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let idx = Mp3Index::scan_file(&unknown_encoder_copy(dir.path()), &mut |_| {}).unwrap();
+    assert!(!idx.lame_marker);
     assert_eq!(idx.valid_samples(), FFPROBE_FRAMES as u64 * 1152 - 529);
-    assert!(idx.description().contains("no gapless tag"));
+    assert!(idx.description().ends_with("no gapless tag"));
 }
 
 #[test]
@@ -120,7 +149,12 @@ fn not_an_mp3_fails_cleanly() {
 
 /// Full decode length, onset alignment (gapless trim) and seek-vs-full-decode equality.
 fn check_mp3(name: &str, expected_onset_error_samples: i64) {
-    let mut opened = open_media(&fixture(name), &mut |_| {}).unwrap();
+    check_mp3_at(&fixture(name), expected_onset_error_samples);
+}
+
+fn check_mp3_at(path: &std::path::Path, expected_onset_error_samples: i64) {
+    let name = path.file_name().unwrap().to_string_lossy();
+    let mut opened = open_media(path, &mut |_| {}).unwrap();
     let full = decode_all(&mut opened.source);
     let rate = opened.source.sample_rate_hz();
     assert_eq!(
@@ -209,10 +243,16 @@ fn mp3_vbr_gapless_and_seek() {
 }
 
 #[test]
-fn mp3_untagged_keeps_encoder_delay() {
-    // Without a LAME tag only the 529-sample decoder delay is removed; LAME's 576-sample
-    // encoder delay remains (13.1 ms late at 44.1 kHz).
-    check_mp3("vbr_notag.mp3", 576);
+fn mp3_untagged_lame_file_is_trimmed_by_its_marker() {
+    check_mp3("vbr_notag.mp3", 0);
+}
+
+#[test]
+fn mp3_untagged_unknown_encoder_keeps_encoder_delay() {
+    // Without a tag or a LAME marker only the 529-sample decoder delay is removed; the
+    // encoder's delay (here LAME's 576 samples) remains: 13.1 ms late at 44.1 kHz.
+    let dir = tempfile::tempdir().unwrap();
+    check_mp3_at(&unknown_encoder_copy(dir.path()), 576);
 }
 
 #[test]
@@ -338,9 +378,12 @@ mod player {
         assert_eq!(r, request);
         assert_eq!(
             duration,
-            super::super::source::frames_to_duration(155 * 1152 - 529, 44_100)
+            super::super::source::frames_to_duration(155 * 1152 - 529 - 576, 44_100)
         );
-        assert_eq!(description, "MP3 44.1 kHz mono, VBR, no gapless tag");
+        assert_eq!(
+            description,
+            "MP3 44.1 kHz mono, VBR, no gapless tag, LAME delay assumed"
+        );
         assert!(player.is_loaded());
         assert_eq!(player.duration(), Some(duration));
 
