@@ -842,8 +842,10 @@ def cpu_main(args):
     env = dict(os.environ, ALSA_CONFIG_PATH=alsa_conf)
     env.setdefault("RUST_LOG", "warn")
     hz = os.sysconf("SC_CLK_TCK")
-    proc = subprocess.Popen([args.app, os.path.abspath(args.episode), "--at", f"{args.at:.3f}"],
-                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    cmd = [args.app, os.path.abspath(args.episode)]
+    if not args.paused:
+        cmd += ["--at", f"{args.at:.3f}"]
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         time.sleep(args.settle)
         if proc.poll() is not None:
@@ -864,7 +866,7 @@ def cpu_main(args):
     threads = {name: round(100.0 * (after[name] - before.get(name, 0)) / hz / wall, 2)
                for name in after if after[name] - before.get(name, 0) > 0}
     result = {
-        "episode": args.episode, "at": args.at, "seconds": round(wall, 2),
+        "episode": args.episode, "at": None if args.paused else args.at, "seconds": round(wall, 2),
         "captured_seconds": round(len(data.x) / data.rate, 2),
         "cpu_percent": round(sum(threads.values()), 2),
         "threads_percent": dict(sorted(threads.items(), key=lambda kv: -kv[1])),
@@ -891,6 +893,7 @@ def main(argv=None):
     u.add_argument("--app", required=True, help="the readalong binary")
     u.add_argument("--episode", required=True, help="an episode folder (audio + transcript)")
     u.add_argument("--at", type=float, default=0.0, help="start position in seconds")
+    u.add_argument("--paused", action="store_true", help="open the episode without playing it")
     u.add_argument("--seconds", type=float, default=20.0, help="measured time (default 20)")
     u.add_argument("--settle", type=float, default=5.0, help="time before measuring (default 5)")
     u.add_argument("--work", default="target/sync-check", help="work folder (default target/sync-check)")

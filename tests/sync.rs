@@ -45,8 +45,10 @@ struct GroupGuard(u32);
 
 impl Drop for GroupGuard {
     fn drop(&mut self) {
+        // `kill -KILL -PGID` is misread by procps-ng's kill (it killed every process the user
+        // owns); `-s KILL -- -PGID` is the unambiguous form.
         let _ = Command::new("kill")
-            .args(["-KILL", &format!("-{}", self.0)])
+            .args(["-s", "KILL", "--", &format!("-{}", self.0)])
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .status();
