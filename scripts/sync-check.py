@@ -845,7 +845,8 @@ def cpu_main(args):
     cmd = [args.app, os.path.abspath(args.episode)]
     if not args.paused:
         cmd += ["--at", f"{args.at:.3f}"]
-    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    applog = open(os.path.join(work, "app-cpu.log"), "w")
+    proc = subprocess.Popen(cmd, env=env, stdout=applog, stderr=subprocess.STDOUT)
     try:
         time.sleep(args.settle)
         if proc.poll() is not None:
@@ -860,6 +861,7 @@ def cpu_main(args):
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
+        applog.close()
         cap.stop()
     data = cap.load()
     wall = t1 - t0

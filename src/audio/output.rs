@@ -34,6 +34,11 @@ const CHUNK_QUEUE: usize = 24;
 /// How long the decode thread sleeps when the queue is full (commands still wake it at once).
 /// The queue holds over 0.5 s of audio, so this is far from an underrun.
 const FULL_QUEUE_WAIT: Duration = Duration::from_millis(20);
+/// The same while paused and idle (nothing drains the queue). Well under the queue's length,
+/// so a resumed playback never runs dry before the decode thread looks again.
+const IDLE_QUEUE_WAIT: Duration = Duration::from_millis(200);
+/// The decode thread uses [`IDLE_QUEUE_WAIT`] once paused and without commands this long.
+const IDLE_AFTER: Duration = Duration::from_secs(1);
 
 /// State shared between the UI thread and the audio callback.
 #[derive(Debug)]
@@ -121,6 +126,7 @@ impl Output {
         let (ready_tx, ready_rx) = mpsc::channel::<Result<String, String>>();
         let (stop_tx, stop_rx) = mpsc::channel::<()>();
         let engine_shared = Arc::clone(&shared);
+        let decode_shared = Arc::clone(&shared);
         std::thread::Builder::new()
             .name("audio-output".to_string())
             .spawn(move || run_output_thread(engine_shared, chunk_rx, ready_tx, stop_rx))
@@ -137,7 +143,7 @@ impl Output {
         let (decode_tx, decode_rx) = mpsc::channel::<DecodeCmd>();
         std::thread::Builder::new()
             .name("audio-decode".to_string())
-            .spawn(move || run_decode_thread(decode_rx, chunk_tx))
+            .spawn(move || run_decode_thread(decode_shared, decode_rx, chunk_tx))
             .map_err(|err| format!("could not start the audio decode thread: {err}"))?;
         Ok(Output {
             name,
@@ -255,12 +261,23 @@ where
     )
 }
 
-fn run_decode_thread(cmd_rx: Receiver<DecodeCmd>, chunk_tx: SyncSender<Chunk>) {
+fn run_decode_thread(
+    shared: Arc<Shared>,
+    cmd_rx: Receiver<DecodeCmd>,
+    chunk_tx: SyncSender<Chunk>,
+) {
     let mut decoder = Decoder::default();
     let mut pending: Option<Chunk> = None;
+    let mut last_cmd = Instant::now();
     loop {
         let cmd = if pending.is_some() {
-            match cmd_rx.recv_timeout(FULL_QUEUE_WAIT) {
+            let idle = !shared.playing.load(Ordering::Acquire) && last_cmd.elapsed() >= IDLE_AFTER;
+            let wait = if idle {
+                IDLE_QUEUE_WAIT
+            } else {
+                FULL_QUEUE_WAIT
+            };
+            match cmd_rx.recv_timeout(wait) {
                 Ok(cmd) => Some(cmd),
                 Err(RecvTimeoutError::Timeout) => None,
                 Err(RecvTimeoutError::Disconnected) => return,
@@ -278,6 +295,7 @@ fn run_decode_thread(cmd_rx: Receiver<DecodeCmd>, chunk_tx: SyncSender<Chunk>) {
             }
         };
         if let Some(cmd) = cmd {
+            last_cmd = Instant::now();
             decoder.apply(cmd);
             pending = None;
         }
