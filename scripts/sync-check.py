@@ -845,6 +845,8 @@ def cpu_main(args):
     cmd = [args.app, os.path.abspath(args.episode)]
     if not args.paused:
         cmd += ["--at", f"{args.at:.3f}"]
+    if args.speed:
+        cmd += ["--speed", str(args.speed)]
     applog = open(os.path.join(work, "app-cpu.log"), "w")
     proc = subprocess.Popen(cmd, env=env, stdout=applog, stderr=subprocess.STDOUT)
     try:
@@ -869,7 +871,10 @@ def cpu_main(args):
                for name in after if after[name] - before.get(name, 0) > 0}
     result = {
         "episode": args.episode, "at": None if args.paused else args.at, "seconds": round(wall, 2),
+        "speed": args.speed,
         "captured_seconds": round(len(data.x) / data.rate, 2),
+        # 1 kHz tone onsets in the capture (a tone whose pitch moved is not counted).
+        "tone_onsets_s": [round(i / data.rate, 3) for i in data.onsets()],
         "cpu_percent": round(sum(threads.values()), 2),
         "threads_percent": dict(sorted(threads.items(), key=lambda kv: -kv[1])),
     }
@@ -896,6 +901,7 @@ def main(argv=None):
     u.add_argument("--episode", required=True, help="an episode folder (audio + transcript)")
     u.add_argument("--at", type=float, default=0.0, help="start position in seconds")
     u.add_argument("--paused", action="store_true", help="open the episode without playing it")
+    u.add_argument("--speed", type=float, help="playback speed (passed to the app)")
     u.add_argument("--seconds", type=float, default=20.0, help="measured time (default 20)")
     u.add_argument("--settle", type=float, default=5.0, help="time before measuring (default 5)")
     u.add_argument("--work", default="target/sync-check", help="work folder (default target/sync-check)")

@@ -26,12 +26,23 @@ pub struct Cli {
     /// Start playing at this time: seconds (3723.5) or H:MM:SS (1:02:03.5).
     #[arg(long, value_parser = timefmt::parse_clock)]
     pub at: Option<Duration>,
+    /// Playback speed, 0.5 to 3 (the voice keeps its pitch); remembered like the speed slider.
+    #[arg(long, value_parser = parse_speed)]
+    pub speed: Option<f32>,
     /// Do not open an audio device; a silent clock moves the highlight.
     #[arg(long)]
     pub no_audio: bool,
     /// A subcommand that works without a window.
     #[command(subcommand)]
     pub command: Option<CliCommand>,
+}
+
+/// Parses `--speed`: a number from 0.5 to 3.
+fn parse_speed(text: &str) -> Result<f32, String> {
+    match text.trim().parse::<f32>() {
+        Ok(speed) if (0.5..=3.0).contains(&speed) => Ok(speed),
+        _ => Err(format!("'{text}' is not a speed: use a number from 0.5 to 3")),
+    }
 }
 
 /// Subcommands that need no window.

@@ -24,6 +24,7 @@ fn main() -> ExitCode {
     let options = StartOptions {
         path: args.path,
         at: args.at,
+        speed: args.speed,
         audio: if args.no_audio {
             AudioChoice::Silent("turned off with --no-audio".to_owned())
         } else {

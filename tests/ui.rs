@@ -25,6 +25,7 @@ fn harness_for(path: PathBuf) -> Harness<'static, ReadalongApp> {
                 StartOptions {
                     path: Some(path),
                     at: None,
+                    speed: None,
                     audio: AudioChoice::Silent("test".to_owned()),
                 },
             )

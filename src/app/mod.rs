@@ -48,6 +48,8 @@ pub struct StartOptions {
     pub path: Option<PathBuf>,
     /// Start playing at this time.
     pub at: Option<Duration>,
+    /// Playback speed to set (and remember).
+    pub speed: Option<f32>,
     /// Where sound goes.
     pub audio: AudioChoice,
 }
@@ -109,6 +111,9 @@ impl ReadalongApp {
             .unwrap_or_default();
         let mut app = Self::with_settings(settings.sanitized(), options.audio);
         app.background = theme::Background::install(&cc.egui_ctx);
+        if let Some(speed) = options.speed {
+            app.apply(&cc.egui_ctx, Command::SetSpeed(speed));
+        }
         let path = options.path.or_else(demo_episode);
         match path {
             Some(path) => app.open(&cc.egui_ctx, &path, options.at),
