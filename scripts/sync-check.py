@@ -667,16 +667,21 @@ def run_app(app, episode_dir, at, listen_after_play, alsa_dir, alsa_conf, work, 
         if proc.poll() is not None:
             raise RuntimeError(f"{tag}: the app exited early with code {proc.returncode}")
     finally:
-        if proc.poll() is None:
-            proc.terminate()
-            try:
-                proc.wait(3)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
-        applog.close()
-        cap.stop()
+        stop_app(proc, applog, cap)
     return cap.load(), read_trace(trace), t_play
+
+
+def stop_app(proc, applog, cap):
+    """Ends the app (politely, then not), closes its log and lets the capture finish."""
+    if proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(3)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+    applog.close()
+    cap.stop()
 
 
 def analyze_run(data, trace, t_play, at, truth, truth_rate, cues, kind, guess):
@@ -857,14 +862,7 @@ def cpu_main(args):
         time.sleep(args.seconds)
         after, t1 = thread_ticks(proc.pid), time.time()
     finally:
-        proc.terminate()
-        try:
-            proc.wait(3)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        applog.close()
-        cap.stop()
+        stop_app(proc, applog, cap)
     data = cap.load()
     wall = t1 - t0
     threads = {name: round(100.0 * (after[name] - before.get(name, 0)) / hz / wall, 2)

@@ -41,7 +41,9 @@ pub struct Cli {
 fn parse_speed(text: &str) -> Result<f32, String> {
     match text.trim().parse::<f32>() {
         Ok(speed) if (0.5..=3.0).contains(&speed) => Ok(speed),
-        _ => Err(format!("'{text}' is not a speed: use a number from 0.5 to 3")),
+        _ => Err(format!(
+            "'{text}' is not a speed: use a number from 0.5 to 3"
+        )),
     }
 }
 

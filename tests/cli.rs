@@ -192,7 +192,11 @@ fn a_bad_start_time_is_refused_before_any_window_opens() {
 #[test]
 fn a_speed_out_of_range_is_refused_before_any_window_opens() {
     for speed in ["5", "0.2", "fast"] {
-        let out = readalong(&[fixture("episode").to_str().expect("utf-8"), "--speed", speed]);
+        let out = readalong(&[
+            fixture("episode").to_str().expect("utf-8"),
+            "--speed",
+            speed,
+        ]);
         assert_eq!(out.status.code(), Some(2), "--speed {speed}");
         assert!(stderr(&out).contains("not a speed"), "{}", stderr(&out));
     }
