@@ -59,6 +59,21 @@ pub struct Shared {
     pub log: Mutex<AnchorLog>,
 }
 
+impl Shared {
+    /// Fresh state at seek generation `generation`, full volume, nothing heard yet.
+    fn new(generation: u64, playing: bool) -> Shared {
+        Shared {
+            generation: AtomicU64::new(generation),
+            playing: AtomicBool::new(playing),
+            volume_bits: AtomicU32::new(1.0f32.to_bits()),
+            latency_nanos: AtomicU64::new(0),
+            callback_frames: AtomicU64::new(0),
+            device_failed: AtomicBool::new(false),
+            log: Mutex::new(AnchorLog::default()),
+        }
+    }
+}
+
 /// A chunk of decoded audio for the callback.
 struct Chunk {
     generation: u64,
@@ -113,15 +128,7 @@ pub struct Output {
 impl Output {
     /// Opens the default output device, giving up after `timeout`.
     pub fn open_default(timeout: Duration) -> Result<Output, String> {
-        let shared = Arc::new(Shared {
-            generation: AtomicU64::new(0),
-            playing: AtomicBool::new(false),
-            volume_bits: AtomicU32::new(1.0f32.to_bits()),
-            latency_nanos: AtomicU64::new(0),
-            callback_frames: AtomicU64::new(0),
-            device_failed: AtomicBool::new(false),
-            log: Mutex::new(AnchorLog::default()),
-        });
+        let shared = Arc::new(Shared::new(0, false));
         let (chunk_tx, chunk_rx) = mpsc::sync_channel::<Chunk>(CHUNK_QUEUE);
         let (ready_tx, ready_rx) = mpsc::channel::<Result<String, String>>();
         let (stop_tx, stop_rx) = mpsc::channel::<()>();
@@ -510,14 +517,25 @@ impl Engine {
                 }
                 self.chunk = None;
             }
+            if !self.take_chunk() {
+                return None;
+            }
+        }
+    }
+
+    /// Takes the next chunk of the current generation from the queue, dropping stale ones;
+    /// false when the queue holds none.
+    fn take_chunk(&mut self) -> bool {
+        loop {
             match self.chunk_rx.try_recv() {
                 Ok(chunk) if chunk.generation == self.generation => {
                     self.source_rate_hz = chunk.sample_rate_hz.max(1);
                     self.chunk = Some(chunk);
                     self.chunk_pos_frames = 0;
+                    return true;
                 }
                 Ok(_stale) => {}
-                Err(_) => return None,
+                Err(_) => return false,
             }
         }
     }
@@ -537,16 +555,8 @@ impl Engine {
         if !self.shared.playing.load(Ordering::Acquire) || self.ended {
             // While paused, drop chunks of old generations so the decode thread can refill
             // the queue for the new position before playback resumes.
-            while self.chunk.is_none() {
-                match self.chunk_rx.try_recv() {
-                    Ok(chunk) if chunk.generation == self.generation => {
-                        self.source_rate_hz = chunk.sample_rate_hz.max(1);
-                        self.chunk = Some(chunk);
-                        self.chunk_pos_frames = 0;
-                    }
-                    Ok(_stale) => {}
-                    Err(_) => break,
-                }
+            if self.chunk.is_none() {
+                self.take_chunk();
             }
             return;
         }
@@ -644,15 +654,7 @@ mod tests {
     use super::*;
 
     fn shared() -> Arc<Shared> {
-        Arc::new(Shared {
-            generation: AtomicU64::new(1),
-            playing: AtomicBool::new(true),
-            volume_bits: AtomicU32::new(1.0f32.to_bits()),
-            latency_nanos: AtomicU64::new(0),
-            callback_frames: AtomicU64::new(0),
-            device_failed: AtomicBool::new(false),
-            log: Mutex::new(AnchorLog::default()),
-        })
+        Arc::new(Shared::new(1, true))
     }
 
     /// Samples are the chunk frame's media position / 10000, so outputs show what was played.

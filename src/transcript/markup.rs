@@ -4,8 +4,9 @@
 
 use std::time::Duration;
 
-use super::model::Word;
+use super::model::{Cue, Word};
 use super::timestamp::parse_clock;
+use super::warnings::Warnings;
 
 /// How much markup a source may carry.
 #[derive(Clone, Copy, Debug)]
@@ -156,6 +157,36 @@ impl Builder {
             text: String::new(),
         });
     }
+}
+
+/// Adds the cues of one timed cue's rich text (one per voice) at `line`, with a warning when
+/// it has no text; `at_end` says the file ends inside this cue.
+pub(crate) fn push_timed_cues(
+    cues: &mut Vec<Cue>,
+    warnings: &mut Warnings,
+    text: &str,
+    (start, end): (Duration, Duration),
+    line: usize,
+    at_end: bool,
+) {
+    let pieces = parse(text, start, Some(end), RICH);
+    if pieces.is_empty() {
+        let msg = if at_end {
+            "the file ends in the middle of a cue (it has no text); skipped"
+        } else {
+            "the cue has no text; skipped"
+        };
+        warnings.push(line, msg);
+    }
+    cues.extend(pieces.into_iter().map(|piece| Cue {
+        start,
+        end: Some(end),
+        speaker: piece.speaker,
+        turn: piece.turn,
+        text: piece.text,
+        words: piece.words,
+        line,
+    }));
 }
 
 /// Parses one cue's text. `start`/`end` are the cue's times (for word times). Pieces without

@@ -82,26 +82,14 @@ pub(crate) fn read(lines: &[Line], warnings: &mut Warnings) -> Parsed {
         if p.text.truncated {
             warnings.push(p.line, "the cue text is too long; the rest was left out");
         }
-        let pieces = markup::parse(&p.text.text, p.start, Some(p.end), markup::RICH);
-        if pieces.is_empty() {
-            let msg = if p.line == last_line {
-                "the file ends in the middle of a cue (it has no text); skipped"
-            } else {
-                "the cue has no text; skipped"
-            };
-            warnings.push(p.line, msg);
-        }
-        for piece in pieces {
-            cues.push(Cue {
-                start: p.start,
-                end: Some(p.end),
-                speaker: piece.speaker,
-                turn: piece.turn,
-                text: piece.text,
-                words: piece.words,
-                line: p.line,
-            });
-        }
+        markup::push_timed_cues(
+            &mut cues,
+            warnings,
+            &p.text.text,
+            (p.start, p.end),
+            p.line,
+            p.line == last_line,
+        );
     }
     apply_name_prefixes(&mut cues);
     Parsed {

@@ -6,7 +6,7 @@ use std::time::Duration;
 use super::Parsed;
 use super::lines::{CueText, Line};
 use super::markup;
-use super::model::{Cue, Format};
+use super::model::Format;
 use super::timestamp::parse_clock;
 use super::warnings::Warnings;
 
@@ -164,27 +164,15 @@ pub(crate) fn read(lines: &[Line], warnings: &mut Warnings) -> Parsed {
         if text.truncated {
             warnings.push(c.line, "the cue text is too long; the rest was left out");
         }
-        let pieces = markup::parse(&text.text, c.start, Some(c.end), markup::RICH);
-        if pieces.is_empty() {
-            let at_end = c.payload.last().map_or(c.line, |l| l.number) >= last_line;
-            let msg = if at_end {
-                "the file ends in the middle of a cue (it has no text); skipped"
-            } else {
-                "the cue has no text; skipped"
-            };
-            warnings.push(c.line, msg);
-        }
-        for p in pieces {
-            cues.push(Cue {
-                start: c.start,
-                end: Some(c.end),
-                speaker: p.speaker,
-                turn: p.turn,
-                text: p.text,
-                words: p.words,
-                line: c.line,
-            });
-        }
+        let at_end = c.payload.last().map_or(c.line, |l| l.number) >= last_line;
+        markup::push_timed_cues(
+            &mut cues,
+            warnings,
+            &text.text,
+            (c.start, c.end),
+            c.line,
+            at_end,
+        );
     }
     Parsed {
         title,
