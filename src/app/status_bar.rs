@@ -40,6 +40,9 @@ impl StatusItem {
 
 /// Draws the status items, separated.
 pub fn status_bar_ui(ui: &mut Ui, items: &[StatusItem]) {
+    // A message with a reason (a device error can be a long sentence) gets at most half the
+    // bar, so the other messages stay on the same line; the full text shows on hover.
+    let detail_width = ui.available_width() * 0.5;
     ui.horizontal_wrapped(|ui| {
         for (i, item) in items.iter().enumerate() {
             if i > 0 {
@@ -54,7 +57,14 @@ pub fn status_bar_ui(ui: &mut Ui, items: &[StatusItem]) {
             } else {
                 RichText::new(text)
             };
-            ui.add(egui::Label::new(text).truncate());
+            if item.detail.is_some() {
+                ui.scope(|ui| {
+                    ui.set_max_width(detail_width);
+                    ui.add(egui::Label::new(text).truncate());
+                });
+            } else {
+                ui.add(egui::Label::new(text).truncate());
+            }
         }
     });
 }
