@@ -285,18 +285,7 @@ pub fn open_media(path: &Path, progress: &mut dyn FnMut(f32)) -> Result<OpenedMe
         drop(reader);
         return open_mp3(path, progress);
     }
-    let sample_rate_hz = params
-        .sample_rate
-        .ok_or_else(|| SourceError::Unsupported("unknown sample rate".to_string()))?;
-    let (params, trim) = if params.codec == CODEC_TYPE_OPUS {
-        opus_trim(params)
-    } else {
-        let trim = read_mp4_track(path)
-            .map(|track| Trim::from_mp4(track, sample_rate_hz))
-            .unwrap_or_default();
-        (params, trim)
-    };
-    open_generic(reader, params, track_id, trim)
+    open_generic(path, reader, params, track_id)
 }
 
 /// symphonia's decoders plus Opus (libopus).
@@ -366,19 +355,29 @@ fn codec_name(params: &CodecParameters) -> String {
 }
 
 fn open_generic(
+    path: &Path,
     reader: Box<dyn FormatReader>,
     params: CodecParameters,
     track_id: u32,
-    trim: Trim,
 ) -> Result<OpenedMedia, SourceError> {
+    let sample_rate_hz = params
+        .sample_rate
+        .ok_or_else(|| SourceError::Unsupported("unknown sample rate".to_string()))?;
+    // What the container says to cut; Opus's pre-skip must leave the parameters before the
+    // decoder is made.
+    let (params, trim) = if params.codec == CODEC_TYPE_OPUS {
+        opus_trim(params)
+    } else {
+        let trim = read_mp4_track(path)
+            .map(|track| Trim::from_mp4(track, sample_rate_hz))
+            .unwrap_or_default();
+        (params, trim)
+    };
     let decoder = codecs()
         .make(&params, &DecoderOptions::default())
         .map_err(|err| {
             SourceError::Unsupported(format!("unsupported codec {}: {err}", codec_name(&params)))
         })?;
-    let sample_rate_hz = params
-        .sample_rate
-        .ok_or_else(|| SourceError::Unsupported("unknown sample rate".to_string()))?;
     let time_base = params.time_base.unwrap_or(TimeBase::new(1, sample_rate_hz));
     let stated_frames = match params.n_frames {
         Some(n) => ts_to_frames(n, time_base, sample_rate_hz),

@@ -72,11 +72,6 @@ impl TimeStretch {
         }
     }
 
-    /// Input frames consumed per output frame.
-    pub fn speed(&self) -> f64 {
-        self.speed
-    }
-
     /// Appends interleaved input with `channels` channels (the first two are used; mono is
     /// duplicated).
     pub fn push(&mut self, samples: &[f32], channels: usize) {

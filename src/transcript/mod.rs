@@ -102,8 +102,6 @@ pub fn parse_with_hint(bytes: &[u8], extension: Option<&str>) -> Result<Transcri
 
 /// Refuses text with NUL bytes, or with many other control characters: that is binary data.
 fn check_binary(text: &str) -> Result<(), ParseError> {
-    let is_control =
-        |c: char| matches!(c, '\0'..='\u{8}' | '\u{e}'..='\u{1f}' | '\u{7f}') && c != '\u{1b}';
     let line_of = |pos: usize| lines::line_of_byte(text.as_bytes(), pos);
     if let Some(pos) = text.find('\0') {
         return Err(ParseError::Binary { line: line_of(pos) });
@@ -120,14 +118,13 @@ fn check_binary(text: &str) -> Result<(), ParseError> {
         })
         .sum();
     if controls > 8 && controls * 100 > text.chars().count() {
-        let pos = text.find(is_control).unwrap_or(0);
+        let pos = text.bytes().position(is_control_byte).unwrap_or(0);
         return Err(ParseError::Binary { line: line_of(pos) });
     }
     Ok(())
 }
 
-/// The byte form of `check_binary`'s control characters: 0x00..=0x08, 0x0E..=0x1F except ESC,
-/// and DEL.
+/// The control characters that mark binary data: 0x00..=0x08, 0x0E..=0x1F except ESC, and DEL.
 fn is_control_byte(b: u8) -> bool {
     (b <= 0x08) | ((0x0e..=0x1f).contains(&b) & (b != 0x1b)) | (b == 0x7f)
 }
