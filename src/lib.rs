@@ -8,6 +8,7 @@ pub mod app;
 pub mod audio;
 pub mod cli;
 pub mod episode;
+pub mod files;
 pub mod timefmt;
 pub mod trace;
 pub mod transcript;
