@@ -8,7 +8,8 @@ use anyhow::{Context, bail};
 use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::audio;
-use crate::episode;
+use crate::episode::{self, EpisodeFiles};
+use crate::state::{self, SPEED_RANGE};
 use crate::timefmt;
 use crate::transcript::{self, Transcript, export};
 
@@ -40,7 +41,7 @@ pub struct Cli {
 /// Parses `--speed`: a number from 0.5 to 3.
 fn parse_speed(text: &str) -> Result<f32, String> {
     match text.trim().parse::<f32>() {
-        Ok(speed) if (0.5..=3.0).contains(&speed) => Ok(speed),
+        Ok(speed) if SPEED_RANGE.contains(&speed) => Ok(speed),
         _ => Err(format!(
             "'{text}' is not a speed: use a number from 0.5 to 3"
         )),
@@ -114,9 +115,14 @@ fn export_file(file: &Path, to: ExportFormat, out: &mut dyn Write) -> anyhow::Re
 }
 
 fn info(path: &Path, out: &mut dyn Write) -> anyhow::Result<()> {
+    let path = &std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
     let files = episode::discover(path)?;
     if path.is_dir() {
         writeln!(out, "folder: {}", files.folder.display())?;
+    }
+    describe_place(&files, out)?;
+    for (skipped, reason) in &files.skipped {
+        writeln!(out, "skipped: {} ({reason})", skipped.display())?;
     }
     match &files.audio {
         Some(audio) => {
@@ -136,6 +142,49 @@ fn info(path: &Path, out: &mut dyn Write) -> anyhow::Result<()> {
             Ok(t) => describe(t, out)?,
             Err(e) => writeln!(out, "  error: {e}")?,
         }
+    }
+    Ok(())
+}
+
+/// The `resume:` and `speed:` lines, for an episode Readalong remembers.
+fn describe_place(files: &EpisodeFiles, out: &mut dyn Write) -> anyhow::Result<()> {
+    let Some(dir) = state::default_dir() else {
+        return Ok(());
+    };
+    let (saved, _) = state::load_read_only(&dir);
+    if let Some(place) = saved.place(&files.key()) {
+        writeln!(out, "resume: {}", timefmt::clock_millis(place.position()))?;
+        if let Some(speed) = place.speed {
+            writeln!(out, "speed: {speed}")?;
+        }
+    }
+    Ok(())
+}
+
+/// Refuses a start time past the end of the episode at `path`, before any window opens.
+pub fn check_start_at(path: &Path, at: Duration) -> anyhow::Result<()> {
+    let files = episode::discover(path)?;
+    let length = match &files.audio {
+        Some(audio) => audio::source::open_media(audio, &mut |_| {})
+            .ok()
+            .map(|media| media.duration),
+        None => None,
+    }
+    .or_else(|| {
+        episode::read_choices(&files)
+            .into_iter()
+            .find_map(|c| c.result.ok())
+            .and_then(|t| t.length_without_audio())
+    });
+    if let Some(length) = length
+        && at > length
+    {
+        bail!(
+            "--at {} is past the end of {}, which is {} long",
+            timefmt::clock_millis(at),
+            files.display_name(),
+            timefmt::clock_millis(length)
+        );
     }
     Ok(())
 }
@@ -181,6 +230,7 @@ fn describe(t: &Transcript, out: &mut dyn Write) -> anyhow::Result<()> {
 }
 
 fn search(path: &Path, query: &str, out: &mut dyn Write) -> anyhow::Result<()> {
+    let path = &std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
     let files = episode::discover(path)?;
     let choices = episode::read_choices(&files);
     let Some(choice) = choices.first() else {

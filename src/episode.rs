@@ -3,8 +3,9 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, bail};
+use anyhow::bail;
 
+use crate::files::{self, FileError};
 use crate::transcript::{self, Transcript};
 
 /// File extensions Readalong plays.
@@ -15,8 +16,8 @@ pub const AUDIO_EXTENSIONS: &[&str] = &[
 /// File extensions that may hold a transcript.
 pub const TRANSCRIPT_EXTENSIONS: &[&str] = &["vtt", "srt", "txt", "json"];
 
-/// The largest transcript file Readalong reads; larger files are refused before reading.
-pub const MAX_TRANSCRIPT_BYTES: u64 = 64 * 1024 * 1024;
+/// The largest transcript file Readalong reads (200 MB); larger files are refused before reading.
+pub const MAX_TRANSCRIPT_BYTES: u64 = transcript::MAX_FILE_BYTES as u64;
 
 /// The files that make up one episode.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -29,6 +30,9 @@ pub struct EpisodeFiles {
     pub transcripts: Vec<PathBuf>,
     /// The transcript the user opened by name, which is shown first whatever its richness.
     pub preferred: Option<PathBuf>,
+    /// Files named like audio or transcripts that cannot be opened (a FIFO, a device, a dangling
+    /// link), each with the reason, so the listener sees them instead of missing them silently.
+    pub skipped: Vec<(PathBuf, String)>,
 }
 
 impl EpisodeFiles {
@@ -101,16 +105,34 @@ fn stem(path: &Path) -> String {
         .unwrap_or_default()
 }
 
-fn list_folder(folder: &Path) -> anyhow::Result<Vec<PathBuf>> {
-    let entries =
-        fs::read_dir(folder).with_context(|| format!("cannot read folder {}", folder.display()))?;
-    let mut files: Vec<PathBuf> = entries
-        .filter_map(Result::ok)
-        .map(|e| e.path())
-        .filter(|p| p.is_file())
-        .collect();
-    files.sort();
-    Ok(files)
+/// The regular files in `folder`, sorted, and the episode-like names that are not regular files.
+struct Listing {
+    files: Vec<PathBuf>,
+    skipped: Vec<(PathBuf, String)>,
+}
+
+fn list_folder(folder: &Path) -> anyhow::Result<Listing> {
+    let entries = fs::read_dir(folder).map_err(|e| FileError::from_io(folder, &e))?;
+    let mut listing = Listing {
+        files: Vec::new(),
+        skipped: Vec::new(),
+    };
+    for path in entries.filter_map(Result::ok).map(|e| e.path()) {
+        match files::check_regular(&path) {
+            Ok(_) => listing.files.push(path),
+            Err(FileError::NotRegular {
+                kind: files::FileKind::Folder,
+                ..
+            }) => {}
+            Err(e) if is_audio(&path) || is_transcript(&path) => {
+                listing.skipped.push((path, e.to_string()))
+            }
+            Err(_) => {}
+        }
+    }
+    listing.files.sort();
+    listing.skipped.sort();
+    Ok(listing)
 }
 
 /// Transcripts in `files` that belong with `audio`: those named like it first; when the folder holds
@@ -132,12 +154,18 @@ fn transcripts_for(audio: Option<&Path>, files: &[PathBuf]) -> Vec<PathBuf> {
 
 /// Finds the episode that `path` names: a folder, an audio file or a transcript file.
 pub fn discover(path: &Path) -> anyhow::Result<EpisodeFiles> {
-    let meta = fs::metadata(path).with_context(|| format!("cannot open {}", path.display()))?;
+    let meta = fs::metadata(path).map_err(|e| FileError::from_io(path, &e))?;
     if meta.is_dir() {
         return discover_folder(path);
     }
+    if !is_audio(path) && !is_transcript(path) {
+        files::check_regular(path)?;
+    }
     let folder = path.parent().map(Path::to_path_buf).unwrap_or_default();
-    let siblings = list_folder(if folder.as_os_str().is_empty() {
+    let Listing {
+        files: siblings,
+        skipped,
+    } = list_folder(if folder.as_os_str().is_empty() {
         Path::new(".")
     } else {
         &folder
@@ -149,6 +177,7 @@ pub fn discover(path: &Path) -> anyhow::Result<EpisodeFiles> {
             audio: Some(path.to_path_buf()),
             transcripts,
             preferred: None,
+            skipped,
         });
     }
     let path_stem = stem(path);
@@ -175,11 +204,12 @@ pub fn discover(path: &Path) -> anyhow::Result<EpisodeFiles> {
         audio,
         transcripts,
         preferred: Some(path.to_path_buf()),
+        skipped,
     })
 }
 
 fn discover_folder(folder: &Path) -> anyhow::Result<EpisodeFiles> {
-    let files = list_folder(folder)?;
+    let Listing { files, skipped } = list_folder(folder)?;
     let audios: Vec<&PathBuf> = files.iter().filter(|p| is_audio(p)).collect();
     // In a folder of several episodes, take the first audio that has a transcript named like it.
     let audio = audios
@@ -189,41 +219,68 @@ fn discover_folder(folder: &Path) -> anyhow::Result<EpisodeFiles> {
         .map(|a| a.to_path_buf());
     let transcripts = transcripts_for(audio.as_deref(), &files);
     if audio.is_none() && transcripts.is_empty() {
-        bail!("{} holds no audio and no transcript", folder.display());
+        if let Some((_, reason)) = skipped.first() {
+            bail!(
+                "{} holds no episode that can be opened: {reason}",
+                folder.display()
+            );
+        }
+        bail!(
+            "{} holds no audio and no transcript (looked for {} and {} files)",
+            folder.display(),
+            AUDIO_EXTENSIONS.join(", "),
+            TRANSCRIPT_EXTENSIONS.join(", ")
+        );
     }
     Ok(EpisodeFiles {
         folder: folder.to_path_buf(),
         audio,
         transcripts,
         preferred: None,
+        skipped,
     })
 }
 
 /// Reads and parses one transcript file. Errors name the file.
+/// Reads and parses one transcript file. Errors name the file and say what is wrong in words:
+/// not found, permission, not a regular file, too large, not a transcript, no cues.
 pub fn read_transcript(path: &Path) -> anyhow::Result<Transcript> {
-    let size_bytes = fs::metadata(path)
-        .with_context(|| format!("cannot open {}", path.display()))?
-        .len();
-    if size_bytes > MAX_TRANSCRIPT_BYTES {
+    let bytes = files::read_bounded(path, MAX_TRANSCRIPT_BYTES, "transcript")?;
+    let ext = extension(path);
+    let transcript = transcript::parse_with_hint(&bytes, ext.as_deref()).map_err(|e| {
+        match foreign_kind(&bytes) {
+            Some(kind) => anyhow::anyhow!("{}: not a transcript (it looks like {kind})", path.display()),
+            None => anyhow::anyhow!("{}: {e}", path.display()),
+        }
+    })?;
+    if transcript.cues.is_empty() {
         bail!(
-            "{}: file is {} MB, larger than the {} MB a transcript may be",
-            path.display(),
-            size_bytes / 1_000_000,
-            MAX_TRANSCRIPT_BYTES / 1_000_000
+            "{}: the transcript has no cues (no timed lines were found)",
+            path.display()
         );
     }
-    let bytes = fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
-    let ext = extension(path);
-    transcript::parse_with_hint(&bytes, ext.as_deref())
-        .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))
+    Ok(transcript)
+}
+
+/// What a file that failed to parse plainly is instead (an image, an archive, a web page).
+fn foreign_kind(bytes: &[u8]) -> Option<&'static str> {
+    let kind = files::sniff_foreign(&bytes[..bytes.len().min(512)])?;
+    let text_like = kind.contains("transcript") || kind.contains("JSON");
+    (!text_like).then_some(kind)
 }
 
 /// Reads every transcript candidate and orders them: the one the user named first, then richest
 /// first (speakers over none, then the richer format, then more cues). Unreadable files go last.
 pub fn read_choices(files: &EpisodeFiles) -> Vec<TranscriptChoice> {
+    read_choices_until(files, &|| false)
+}
+
+/// Like [`read_choices`], but stops reading further files once `cancelled` says so.
+pub fn read_choices_until(files: &EpisodeFiles, cancelled: &dyn Fn() -> bool) -> Vec<TranscriptChoice> {
     let mut choices: Vec<TranscriptChoice> = files
         .transcripts
         .iter()
+        .take_while(|_| !cancelled())
         .map(|path| TranscriptChoice {
             path: path.clone(),
             result: read_transcript(path).map_err(|e| format!("{e:#}")),

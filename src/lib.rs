@@ -9,6 +9,7 @@ pub mod audio;
 pub mod cli;
 pub mod episode;
 pub mod files;
+pub mod state;
 pub mod timefmt;
 pub mod trace;
 pub mod transcript;

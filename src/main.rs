@@ -3,7 +3,7 @@
 use std::process::ExitCode;
 
 use clap::Parser;
-use readalong::app::{AudioChoice, ReadalongApp, StartOptions, native_options};
+use readalong::app::{AudioChoice, ReadalongApp, StartOptions, StateChoice, native_options};
 use readalong::cli::{self, Cli};
 
 fn main() -> ExitCode {
@@ -21,6 +21,12 @@ fn main() -> ExitCode {
             }
         };
     }
+    if let (Some(path), Some(at)) = (&args.path, args.at)
+        && let Err(e) = cli::check_start_at(path, at)
+    {
+        eprintln!("readalong: {e:#}");
+        return ExitCode::from(2);
+    }
     let options = StartOptions {
         path: args.path,
         at: args.at,
@@ -30,6 +36,8 @@ fn main() -> ExitCode {
         } else {
             AudioChoice::Device
         },
+        state: StateChoice::Default,
+        handle_signals: true,
     };
     let result = eframe::run_native(
         "Readalong",

@@ -13,6 +13,18 @@ pub fn clock(d: Duration) -> String {
     }
 }
 
+/// Shows `d` as `H:MM:SS.mmm` (hours always shown), for places people read back exactly.
+pub fn clock_millis(d: Duration) -> String {
+    let total_ms = d.as_millis();
+    let (h, m, s, ms) = (
+        total_ms / 3_600_000,
+        (total_ms / 60_000) % 60,
+        (total_ms / 1000) % 60,
+        total_ms % 1000,
+    );
+    format!("{h}:{m:02}:{s:02}.{ms:03}")
+}
+
 /// Reads a time given by a person: `3723.5`, `62:03`, `1:02:03.5`. Returns a message on bad input.
 pub fn parse_clock(text: &str) -> Result<Duration, String> {
     let bad = || format!("'{text}' is not a time: use seconds (3723.5) or H:MM:SS (1:02:03.5)");

@@ -1,4 +1,5 @@
-//! Every change of the app's state, as one enum, with the keyboard shortcuts that send them.
+//! Every change of the app's state, as one enum, and the one table of keys that send them
+//! (used by the key handler, the keys overlay and the menus alike).
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -57,111 +58,140 @@ pub enum Command {
     CloseSearch,
     /// Show or hide the keys overlay.
     ToggleHelp,
+    /// Close whatever is on top: a menu or dropdown, then the keys overlay, then search.
+    Escape,
     /// Hide the error banner.
     DismissError,
+    /// Pick a file in Readalong's own dialog (when the desktop has no file dialog).
+    BuiltinDialogPick(PathBuf),
+    /// Close Readalong's own file dialog.
+    BuiltinDialogClose,
 }
 
-/// A command with the key that sends it, for the help overlay and the key handler.
-pub struct Shortcut {
-    /// The keys.
-    pub keys: KeyboardShortcut,
-    /// What a person reads in the help overlay.
+/// When a key binding acts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Scope {
+    /// Always, even while typing in the search box.
+    Global,
+    /// Only when no text field has the keyboard.
+    NotTyping,
+}
+
+/// A command with its keys and what a person reads about it.
+pub struct Binding {
+    /// The keys, the first one shown in menus.
+    pub keys: Vec<KeyboardShortcut>,
+    /// What it does, for the keys overlay.
     pub label: &'static str,
     /// The command sent.
     pub command: Command,
+    /// When the keys act.
+    pub scope: Scope,
 }
 
-fn key(modifiers: Modifiers, key: Key, label: &'static str, command: Command) -> Shortcut {
-    Shortcut {
-        keys: KeyboardShortcut::new(modifiers, key),
+fn bind(scope: Scope, keys: &[(Modifiers, Key)], label: &'static str, command: Command) -> Binding {
+    Binding {
+        keys: keys
+            .iter()
+            .map(|&(m, k)| KeyboardShortcut::new(m, k))
+            .collect(),
         label,
         command,
+        scope,
     }
 }
 
-/// Shortcuts that work while typing in the search box too.
-pub fn global_shortcuts() -> Vec<Shortcut> {
+/// The one table of keys: the handler, the keys overlay and the menus all read it.
+pub fn bindings() -> Vec<Binding> {
+    use Scope::{Global, NotTyping};
+    const NONE: Modifiers = Modifiers::NONE;
+    const CTRL: Modifiers = Modifiers::COMMAND;
     vec![
-        key(
-            Modifiers::COMMAND,
-            Key::O,
-            "Open an episode",
-            Command::OpenFileDialog,
-        ),
-        key(Modifiers::COMMAND, Key::F, "Search", Command::FocusSearch),
-        key(
-            Modifiers::COMMAND,
-            Key::Plus,
+        bind(NotTyping, &[(NONE, Key::Space)], "Play / pause", Command::TogglePlay),
+        bind(NotTyping, &[(NONE, Key::ArrowLeft)], "Back 15 seconds", Command::SkipBack),
+        bind(NotTyping, &[(NONE, Key::ArrowRight)], "Forward 30 seconds", Command::SkipForward),
+        bind(NotTyping, &[(NONE, Key::ArrowUp)], "Previous line", Command::PreviousLine),
+        bind(NotTyping, &[(NONE, Key::ArrowDown)], "Next line", Command::NextLine),
+        bind(Global, &[(CTRL, Key::O)], "Open an episode", Command::OpenFileDialog),
+        bind(Global, &[(CTRL, Key::F)], "Search", Command::FocusSearch),
+        bind(
+            Global,
+            &[(CTRL, Key::Plus), (CTRL, Key::Equals)],
             "Larger text",
             Command::FontBigger,
         ),
-        key(
-            Modifiers::COMMAND,
-            Key::Equals,
-            "Larger text",
-            Command::FontBigger,
-        ),
-        key(
-            Modifiers::COMMAND,
-            Key::Minus,
-            "Smaller text",
-            Command::FontSmaller,
-        ),
-        key(
-            Modifiers::NONE,
-            Key::F1,
+        bind(Global, &[(CTRL, Key::Minus)], "Smaller text", Command::FontSmaller),
+        bind(
+            Global,
+            &[(NONE, Key::F1)],
             "Show or hide these keys",
             Command::ToggleHelp,
+        ),
+        bind(
+            NotTyping,
+            &[(NONE, Key::Questionmark), (Modifiers::SHIFT, Key::Slash)],
+            "Show or hide these keys",
+            Command::ToggleHelp,
+        ),
+        bind(
+            Global,
+            &[(NONE, Key::Escape)],
+            "Close a menu, the keys or search; follow the audio again",
+            Command::Escape,
         ),
     ]
 }
 
-/// Shortcuts that act only when no text field has the keyboard.
-pub fn playback_shortcuts() -> Vec<Shortcut> {
-    vec![
-        key(
-            Modifiers::NONE,
-            Key::Space,
-            "Play / pause",
-            Command::TogglePlay,
-        ),
-        key(
-            Modifiers::NONE,
-            Key::ArrowLeft,
-            "Back 15 seconds",
-            Command::SkipBack,
-        ),
-        key(
-            Modifiers::NONE,
-            Key::ArrowRight,
-            "Forward 30 seconds",
-            Command::SkipForward,
-        ),
-        key(
-            Modifiers::NONE,
-            Key::ArrowUp,
-            "Previous line",
-            Command::PreviousLine,
-        ),
-        key(
-            Modifiers::NONE,
-            Key::ArrowDown,
-            "Next line",
-            Command::NextLine,
-        ),
-        key(
-            Modifiers::NONE,
-            Key::Questionmark,
-            "Show or hide these keys",
-            Command::ToggleHelp,
-        ),
-        key(
-            Modifiers::SHIFT,
-            Key::Slash,
-            "Show or hide these keys",
-            Command::ToggleHelp,
-        ),
-    ]
+/// The keys of `command` as a person names them ("Ctrl+O"), for menus. `None` when it has none.
+pub fn key_text_for(command: &Command) -> Option<String> {
+    bindings()
+        .into_iter()
+        .find(|b| &b.command == command)
+        .and_then(|b| b.keys.first().map(key_text))
+}
+
+/// A shortcut as people name it: "Space", "Left", "Ctrl+F", "Page Down", "?".
+pub fn key_text(shortcut: &KeyboardShortcut) -> String {
+    let m = shortcut.modifiers;
+    let mut parts: Vec<&str> = Vec::new();
+    if m.ctrl || m.command || m.mac_cmd {
+        parts.push("Ctrl");
+    }
+    if m.alt {
+        parts.push("Alt");
+    }
+    let name = key_name(shortcut.logical_key);
+    // "?" is itself a shifted key: Shift+/ reads as "?".
+    if m.shift && shortcut.logical_key == Key::Slash {
+        return "?".to_owned();
+    }
+    if m.shift {
+        parts.push("Shift");
+    }
+    parts.push(name);
+    parts.join("+")
+}
+
+fn key_name(key: Key) -> &'static str {
+    match key {
+        Key::ArrowLeft => "Left",
+        Key::ArrowRight => "Right",
+        Key::ArrowUp => "Up",
+        Key::ArrowDown => "Down",
+        Key::Space => "Space",
+        Key::Escape => "Escape",
+        Key::Enter => "Enter",
+        Key::PageUp => "Page Up",
+        Key::PageDown => "Page Down",
+        Key::Home => "Home",
+        Key::End => "End",
+        Key::Plus => "Plus",
+        Key::Equals => "=",
+        Key::Minus => "Minus",
+        Key::Questionmark => "?",
+        Key::Slash => "/",
+        other => other.name(),
+    }
 }
 
 /// The commands the keys pressed this frame send. Keys are consumed so widgets do not see them twice.
@@ -169,39 +199,77 @@ pub fn from_keys(ctx: &egui::Context) -> Vec<Command> {
     let typing = ctx.egui_wants_keyboard_input();
     let mut commands = Vec::new();
     ctx.input_mut(|input| {
-        for shortcut in global_shortcuts() {
-            if input.consume_shortcut(&shortcut.keys) {
-                commands.push(shortcut.command);
+        for binding in bindings() {
+            if binding.scope == Scope::NotTyping && typing {
+                continue;
             }
-        }
-        if !typing {
-            for shortcut in playback_shortcuts() {
-                if input.consume_shortcut(&shortcut.keys) {
-                    commands.push(shortcut.command);
-                }
+            if binding.keys.iter().any(|k| input.consume_shortcut(k)) {
+                commands.push(binding.command);
             }
         }
     });
     commands
 }
 
-/// The rows of the help overlay: key text and what it does, one row per action.
-pub fn help_rows(ctx: &egui::Context) -> Vec<(String, &'static str)> {
-    let mut rows: Vec<(String, &'static str)> = Vec::new();
-    for shortcut in playback_shortcuts().into_iter().chain(global_shortcuts()) {
-        let text = ctx.format_shortcut(&shortcut.keys);
-        match rows.iter_mut().find(|(_, label)| *label == shortcut.label) {
-            Some(row) => {
-                row.0.push_str(" or ");
-                row.0.push_str(&text);
+/// The rows of the keys overlay: key text and what it does, one row per action.
+pub fn help_rows() -> Vec<(String, &'static str)> {
+    let mut rows: Vec<(Vec<String>, &'static str)> = Vec::new();
+    for binding in bindings() {
+        let i = match rows.iter().position(|(_, label)| *label == binding.label) {
+            Some(i) => i,
+            None => {
+                rows.push((Vec::new(), binding.label));
+                rows.len() - 1
             }
-            None => rows.push((text, shortcut.label)),
+        };
+        let row = &mut rows[i].0;
+        for text in binding.keys.iter().map(key_text) {
+            if !row.contains(&text) {
+                row.push(text);
+            }
         }
     }
+    let mut rows: Vec<(String, &'static str)> = rows
+        .into_iter()
+        .map(|(keys, label)| (keys.join(" or "), label))
+        .collect();
     rows.push((
         "Enter / Shift+Enter".to_owned(),
         "Next / previous match (in search)",
     ));
-    rows.push(("Escape".to_owned(), "Close search, follow the audio again"));
     rows
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_are_named_as_people_name_them() {
+        let cases = [
+            (Modifiers::NONE, Key::Space, "Space"),
+            (Modifiers::NONE, Key::ArrowLeft, "Left"),
+            (Modifiers::COMMAND, Key::F, "Ctrl+F"),
+            (Modifiers::COMMAND, Key::O, "Ctrl+O"),
+            (Modifiers::SHIFT, Key::Slash, "?"),
+            (Modifiers::NONE, Key::PageDown, "Page Down"),
+            (Modifiers::NONE, Key::F1, "F1"),
+        ];
+        for (m, k, want) in cases {
+            assert_eq!(key_text(&KeyboardShortcut::new(m, k)), want);
+        }
+    }
+
+    #[test]
+    fn every_binding_has_keys_and_one_label_per_command() {
+        let all = bindings();
+        for b in &all {
+            assert!(!b.keys.is_empty(), "{}", b.label);
+        }
+        assert_eq!(key_text_for(&Command::FocusSearch).as_deref(), Some("Ctrl+F"));
+        assert_eq!(key_text_for(&Command::DismissError), None);
+        let rows = help_rows();
+        let help = rows.iter().find(|(_, l)| *l == "Show or hide these keys");
+        assert_eq!(help.map(|(k, _)| k.as_str()), Some("F1 or ?"));
+    }
 }

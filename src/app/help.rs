@@ -13,7 +13,7 @@ pub fn help_overlay(ctx: &Context) -> Vec<Command> {
         .anchor(Align2::CENTER_CENTER, [0.0, 0.0])
         .show(ctx, |ui| {
             Grid::new("keys-grid").num_columns(2).striped(true).show(ui, |ui| {
-                for (keys, what) in command::help_rows(ctx) {
+                for (keys, what) in command::help_rows() {
                     ui.label(RichText::new(keys).monospace());
                     ui.label(what);
                     ui.end_row();
@@ -44,4 +44,43 @@ pub fn back_to_now_ui(ctx: &Context) -> Vec<Command> {
             }
         });
     commands
+}
+
+/// Readalong's own open box, for a desktop without a file dialog: type or paste a path.
+pub fn open_path_ui(ctx: &Context, text: &mut String) -> Vec<Command> {
+    let mut commands = Vec::new();
+    egui::Window::new("Open an episode")
+        .collapsible(false)
+        .resizable(false)
+        .anchor(Align2::CENTER_TOP, [0.0, 60.0])
+        .show(ctx, |ui| {
+            ui.label("A folder, an audio file or a transcript:");
+            let response = ui.add(
+                egui::TextEdit::singleline(text)
+                    .hint_text("/home/me/Podcasts/518-episode")
+                    .desired_width(360.0),
+            );
+            let entered = response.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+            ui.horizontal(|ui| {
+                let path = text.trim();
+                if (ui.button("Open").clicked() || entered) && !path.is_empty() {
+                    commands.push(Command::BuiltinDialogPick(expand_home(path)));
+                }
+                if ui.button("Cancel").clicked() {
+                    commands.push(Command::BuiltinDialogClose);
+                }
+            });
+            if !response.has_focus() && !response.lost_focus() {
+                response.request_focus();
+            }
+        });
+    commands
+}
+
+/// `~/x` as a path under the home folder.
+fn expand_home(path: &str) -> std::path::PathBuf {
+    match (path.strip_prefix("~/"), std::env::var_os("HOME")) {
+        (Some(rest), Some(home)) => std::path::Path::new(&home).join(rest),
+        _ => std::path::PathBuf::from(path),
+    }
 }

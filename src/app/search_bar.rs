@@ -105,13 +105,7 @@ pub fn search_ui(ui: &mut Ui, state: &mut SearchState) -> Vec<Command> {
     if response.changed() {
         commands.push(Command::Search(state.input.clone()));
     }
-    let (enter, shift, escape) = ui.input(|i| {
-        (
-            i.key_pressed(Key::Enter),
-            i.modifiers.shift,
-            i.key_pressed(Key::Escape),
-        )
-    });
+    let (enter, shift) = ui.input(|i| (i.key_pressed(Key::Enter), i.modifiers.shift));
     if response.lost_focus() && enter {
         commands.push(if shift {
             Command::PreviousMatch
@@ -120,10 +114,11 @@ pub fn search_ui(ui: &mut Ui, state: &mut SearchState) -> Vec<Command> {
         });
         ui.memory_mut(|m| m.request_focus(field_id()));
     }
-    if escape && (response.has_focus() || response.lost_focus()) {
-        commands.push(Command::CloseSearch);
-    }
-    ui.label(state.position_text());
+    // A fixed width, so the buttons after it stay put while typing.
+    ui.add_sized(
+        [88.0, ui.spacing().interact_size.y],
+        egui::Label::new(state.position_text()).truncate(),
+    );
     if ui
         .button("⏶")
         .on_hover_text("Previous match (Shift+Enter)")

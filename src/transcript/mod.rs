@@ -40,8 +40,8 @@ pub use model::{Cue, Format, Transcript, Warning, Word};
 use sniff::Shape;
 use warnings::Warnings;
 
-/// Files bigger than this (64 MiB) are refused with [`ParseError::TooLarge`].
-pub const MAX_FILE_BYTES: usize = 64 * 1024 * 1024;
+/// Files bigger than this (200 MB) are refused with [`ParseError::TooLarge`].
+pub const MAX_FILE_BYTES: usize = 200 * 1000 * 1000;
 
 /// What a format reader hands back before sorting and checking.
 #[derive(Debug)]

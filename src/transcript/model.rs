@@ -130,6 +130,18 @@ impl Transcript {
             .or(audio_end)
     }
 
+    /// How long the episode runs when there is no audio to say: the last line's end, and at least
+    /// five seconds past its start. `None` without cues.
+    pub fn length_without_audio(&self) -> Option<Duration> {
+        const TAIL_WITHOUT_END: Duration = Duration::from_secs(5);
+        let last = self.cues.len().checked_sub(1)?;
+        let tail_end = self.cues.get(last)?.start + TAIL_WITHOUT_END;
+        Some(
+            self.cue_end(last, None)
+                .map_or(tail_end, |end| end.max(tail_end)),
+        )
+    }
+
     /// The names of the speakers, in order of first appearance.
     pub fn speakers(&self) -> Vec<&str> {
         let mut seen: Vec<&str> = Vec::new();

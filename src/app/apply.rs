@@ -1,0 +1,537 @@
+//! The one place the app's state changes: applying commands, and the per-frame logic that reacts
+//! to background work (episodes read, audio opened, dialogs answered) and saves the listener's place.
+
+use std::path::{Path, PathBuf};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use eframe::egui::{self, Context};
+
+use super::command::{self, Command};
+use super::opening::Opened;
+use super::{
+    AudioStatus, MAX_REPAINT_WAIT, OpenEpisode, POLL_WAIT, ReadalongApp, search_bar,
+};
+use crate::audio::PlayerEvent;
+use crate::episode::{self, EpisodeFiles, TranscriptChoice};
+use crate::state::{self, FONT_SIZE_RANGE, SPEED_RANGE};
+use crate::trace::TraceEvent;
+
+/// What the file dialog thread answers.
+pub(super) enum DialogResult {
+    /// The user picked this, or cancelled (`None`).
+    Picked(Option<PathBuf>),
+    /// The desktop has no file dialog; the reason says what is missing.
+    Unavailable(String),
+}
+
+impl ReadalongApp {
+    pub(super) fn apply_pending(&mut self, ctx: &Context) {
+        let commands = std::mem::take(&mut self.pending);
+        if commands.is_empty() {
+            return;
+        }
+        for command in commands {
+            self.apply(ctx, command);
+        }
+        ctx.request_repaint();
+    }
+
+    pub(super) fn apply(&mut self, ctx: &Context, command: Command) {
+        match command {
+            Command::OpenFileDialog => self.start_dialog(ctx, false),
+            Command::OpenFolderDialog => self.start_dialog(ctx, true),
+            Command::Open(path) => self.open(ctx, &path, None),
+            Command::SwitchTranscript(index) => self.switch_transcript(index),
+            Command::TogglePlay => self.toggle_play(),
+            Command::SeekTo(to) => self.seek(to),
+            Command::SeekToCue(index) => self.seek_to_cue(index),
+            Command::SkipBack => {
+                self.seek(self.heard_position().saturating_sub(command::SKIP_BACK))
+            }
+            Command::SkipForward => self.seek(self.heard_position() + command::SKIP_FORWARD),
+            Command::PreviousLine => self.step_line(false),
+            Command::NextLine => self.step_line(true),
+            Command::SetSpeed(speed) => self.set_speed(speed),
+            Command::SetVolume(volume) => self.set_volume(volume),
+            Command::FontBigger => self.change_font(1.0),
+            Command::FontSmaller => self.change_font(-1.0),
+            Command::SetFollow(follow) => self.set_follow(follow),
+            Command::FocusSearch => self.focus_search(ctx),
+            Command::Search(query) => self.search_for(query),
+            Command::NextMatch => self.step_match(true),
+            Command::PreviousMatch => self.step_match(false),
+            Command::CloseSearch => self.close_search(),
+            Command::ToggleHelp => self.show_help = !self.show_help,
+            Command::Escape => self.escape(ctx),
+            Command::DismissError => self.error = None,
+            Command::BuiltinDialogPick(path) => {
+                self.builtin_dialog = None;
+                self.open(ctx, &path, None);
+            }
+            Command::BuiltinDialogClose => self.builtin_dialog = None,
+        }
+    }
+
+    /// Escape closes what is on top: a menu or dropdown, then the keys, the open dialog, search.
+    fn escape(&mut self, ctx: &Context) {
+        if self.popup_was_open || egui::Popup::is_any_open(ctx) {
+            egui::Popup::close_all(ctx);
+        } else if self.show_help {
+            self.show_help = false;
+        } else if self.builtin_dialog.is_some() {
+            self.builtin_dialog = None;
+        } else if self.search.open {
+            self.close_search();
+        } else if !self.follow {
+            self.set_follow(true);
+        }
+    }
+
+    fn start_dialog(&mut self, ctx: &Context, folder: bool) {
+        let (tx, rx) = mpsc::channel();
+        let ctx = ctx.clone();
+        let spawned = std::thread::Builder::new()
+            .name("open-dialog".to_owned())
+            .spawn(move || {
+                let answer = match file_dialog_missing() {
+                    Some(reason) => DialogResult::Unavailable(reason),
+                    None => DialogResult::Picked(pick(folder)),
+                };
+                let _ = tx.send(answer);
+                ctx.request_repaint();
+            });
+        match spawned {
+            Ok(_) => self.dialog = Some(rx),
+            Err(e) => self.error = Some(format!("Cannot show the open dialog: {e}")),
+        }
+    }
+
+    pub(super) fn handle_dialog(&mut self, ctx: &Context) {
+        let Some(rx) = &self.dialog else {
+            return;
+        };
+        match rx.try_recv() {
+            Ok(DialogResult::Picked(picked)) => {
+                self.dialog = None;
+                if let Some(path) = picked {
+                    self.pending.push(Command::Open(path));
+                }
+            }
+            Ok(DialogResult::Unavailable(reason)) => {
+                self.dialog = None;
+                self.notice = Some(format!("No file dialog: {reason}. Type or paste a path instead."));
+                self.builtin_dialog = Some(String::new());
+            }
+            Err(mpsc::TryRecvError::Empty) => ctx.request_repaint_after(POLL_WAIT),
+            Err(mpsc::TryRecvError::Disconnected) => self.dialog = None,
+        }
+    }
+
+    /// Starts opening an episode in the background; the current one stays until it is read.
+    pub(super) fn open(&mut self, ctx: &Context, path: &Path, at: Option<Duration>) {
+        self.opener.open(ctx, path, at);
+    }
+
+    /// Shows an episode the opener has read: its transcripts now, its audio as it opens.
+    pub(super) fn handle_opened(&mut self, ctx: &Context) {
+        let Some(Opened { path, result, at }) = self.opener.poll() else {
+            if self.opener.reading().is_some() {
+                ctx.request_repaint_after(POLL_WAIT);
+            }
+            return;
+        };
+        match result {
+            Ok((files, choices)) => self.show_episode(ctx, &path, files, choices, at),
+            Err(error) => self.error = Some(error),
+        }
+    }
+
+    fn show_episode(
+        &mut self,
+        ctx: &Context,
+        path: &Path,
+        files: EpisodeFiles,
+        choices: Vec<TranscriptChoice>,
+        at: Option<Duration>,
+    ) {
+        self.save_place();
+        let place = self.state.place(&files.key()).cloned();
+        self.state.remember_recent(path);
+        ctx.send_viewport_cmd(egui::ViewportCommand::Title(format!(
+            "{} — Readalong",
+            files.display_name()
+        )));
+        self.player.pause();
+        self.player.close();
+        self.audio = AudioStatus::NoFile;
+        self.audio_request = files.audio.as_ref().map(|audio| self.player.open(audio));
+        if self.audio_request.is_some() {
+            self.audio = AudioStatus::Loading { fraction: 0.0 };
+        }
+        self.error = choices
+            .first()
+            .and_then(|c| c.result.as_ref().err())
+            .map(|e| format!("Transcript could not be read: {e}"));
+        let chosen = place
+            .as_ref()
+            .and_then(|p| p.transcript.as_ref())
+            .and_then(|t| choices.iter().position(|c| &c.path == t && c.result.is_ok()))
+            .unwrap_or(0);
+        self.episode = Some(OpenEpisode {
+            files,
+            choices,
+            chosen,
+        });
+        let speed = place
+            .as_ref()
+            .and_then(|p| p.speed)
+            .unwrap_or(self.state.settings.speed);
+        self.speed = state::clamp_or(speed, SPEED_RANGE, 1.0);
+        self.player.set_speed(self.speed);
+        self.transcript_changed();
+        let start = at.or(place.map(|p| p.position())).unwrap_or_default();
+        self.trace.record(TraceEvent::Open, start, None);
+        if self.audio_request.is_some() {
+            self.start_at = Some((start, at.is_some()));
+        } else {
+            self.start_at = None;
+            self.seek(start);
+            if at.is_some() {
+                self.play();
+            }
+        }
+        self.save_place();
+    }
+
+    fn switch_transcript(&mut self, index: usize) {
+        if let Some(episode) = self.episode.as_mut()
+            && index < episode.choices.len()
+        {
+            episode.chosen = index;
+            self.error = episode.choices[index].result.as_ref().err().cloned();
+            self.transcript_changed();
+            self.save_place();
+        }
+    }
+
+    /// Resets everything that depends on which transcript is shown.
+    fn transcript_changed(&mut self) {
+        self.generation += 1;
+        self.lit = None;
+        self.follow = true;
+        let query = self.search.query.clone();
+        if self.search.open {
+            self.search.set_query(
+                self.episode.as_ref().and_then(OpenEpisode::transcript),
+                query,
+                None,
+            );
+        }
+        self.view = super::TranscriptView::default();
+    }
+
+    fn toggle_play(&mut self) {
+        if self.player.is_playing() {
+            self.player.pause();
+            self.trace
+                .record(TraceEvent::Pause, self.heard_position(), self.lit);
+            self.save_place();
+        } else {
+            self.play();
+        }
+    }
+
+    fn play(&mut self) {
+        if let Some(end) = self.duration()
+            && self.heard_position() >= end
+        {
+            self.player.seek(Duration::ZERO);
+        }
+        self.player.play();
+        self.last_saved = Instant::now();
+        self.trace
+            .record(TraceEvent::Play, self.heard_position(), self.lit);
+    }
+
+    fn seek(&mut self, to: Duration) {
+        let to = match self.duration() {
+            Some(end) => to.min(end),
+            None => to,
+        };
+        self.player.seek(to);
+        self.trace.record(
+            TraceEvent::Seek,
+            to,
+            self.transcript().and_then(|t| t.cue_at(to)),
+        );
+        self.save_place_at(to);
+    }
+
+    fn seek_to_cue(&mut self, index: usize) {
+        if let Some(start) = self
+            .transcript()
+            .and_then(|t| t.cues.get(index))
+            .map(|c| c.start)
+        {
+            self.seek(start);
+            self.follow = true;
+        }
+    }
+
+    fn step_line(&mut self, forward: bool) {
+        let Some(transcript) = self.transcript() else {
+            return;
+        };
+        let count = transcript.cues.len();
+        let target = match (transcript.cue_at(self.heard_position()), forward) {
+            (None, true) => 0,
+            (None, false) => return,
+            (Some(i), true) => (i + 1).min(count.saturating_sub(1)),
+            (Some(i), false) => i.saturating_sub(1),
+        };
+        self.seek_to_cue(target);
+    }
+
+    fn set_speed(&mut self, speed: f32) {
+        self.speed = state::clamp_or(speed, SPEED_RANGE, 1.0);
+        self.state.settings.speed = self.speed;
+        self.player.set_speed(self.speed);
+        self.save_place();
+    }
+
+    fn set_volume(&mut self, volume: f32) {
+        self.state.settings.volume = state::clamp_or(volume, 0.0..=1.0, 1.0);
+        self.player.set_volume(self.state.settings.volume);
+        self.store.save(&self.state);
+    }
+
+    fn change_font(&mut self, step_pts: f32) {
+        let size = self.state.settings.font_size_pts + step_pts;
+        self.state.settings.font_size_pts = state::clamp_or(size, FONT_SIZE_RANGE, 17.0);
+        self.store.save(&self.state);
+    }
+
+    fn set_follow(&mut self, follow: bool) {
+        self.follow = follow;
+        if follow && let Some(lit) = self.lit {
+            self.view.scroll_to(lit);
+        }
+    }
+
+    fn focus_search(&mut self, ctx: &Context) {
+        self.search.open = true;
+        ctx.memory_mut(|m| m.request_focus(search_bar::field_id()));
+    }
+
+    fn search_for(&mut self, query: String) {
+        let transcript = self.episode.as_ref().and_then(OpenEpisode::transcript);
+        self.search.set_query(transcript, query, self.lit);
+        self.show_current_match();
+    }
+
+    fn step_match(&mut self, forward: bool) {
+        self.search.step(forward);
+        self.show_current_match();
+    }
+
+    fn show_current_match(&mut self) {
+        if let Some(cue) = self.search.current_cue() {
+            self.follow = false;
+            self.view.scroll_to(cue);
+        }
+    }
+
+    fn close_search(&mut self) {
+        self.search.close();
+        self.set_follow(true);
+    }
+
+    // ----- logic: what happens every frame, before the UI ---------------------------------------
+
+    pub(super) fn handle_player_events(&mut self) {
+        for event in self.player.poll() {
+            match event {
+                PlayerEvent::IndexProgress { request, fraction }
+                    if Some(request) == self.audio_request =>
+                {
+                    self.audio = AudioStatus::Loading { fraction };
+                }
+                PlayerEvent::Loaded {
+                    request,
+                    description,
+                    ..
+                } if Some(request) == self.audio_request => {
+                    self.audio = AudioStatus::Ready { description };
+                    self.apply_start_at();
+                }
+                PlayerEvent::Failed { request, error } if Some(request) == self.audio_request => {
+                    self.audio = AudioStatus::Failed { error };
+                    self.apply_start_at();
+                }
+                PlayerEvent::EndOfTrack => {
+                    self.trace
+                        .record(TraceEvent::Pause, self.heard_position(), self.lit);
+                    self.save_place();
+                }
+                _ => {}
+            }
+        }
+    }
+
+    fn apply_start_at(&mut self) {
+        if let Some((at, play)) = self.start_at.take() {
+            self.seek(at);
+            if play {
+                self.play();
+            }
+        }
+    }
+
+    pub(super) fn handle_dropped_files(&mut self, ctx: &Context) {
+        let dropped: Vec<PathBuf> = ctx.input(|i| {
+            i.raw
+                .dropped_files
+                .iter()
+                .map(|f| f.path().to_path_buf())
+                .filter(|p| !p.as_os_str().is_empty())
+                .collect()
+        });
+        if let Some(path) = dropped.into_iter().next() {
+            self.pending.push(Command::Open(path));
+        }
+    }
+
+    pub(super) fn handle_keys(&mut self, ctx: &Context) {
+        self.pending.extend(command::from_keys(ctx));
+    }
+
+    /// Lights the line being heard and keeps it in view.
+    pub(super) fn update_lit(&mut self) {
+        let position = self.heard_position();
+        let lit = self.transcript().and_then(|t| t.cue_at(position));
+        if lit != self.lit {
+            self.lit = lit;
+            self.trace.record(TraceEvent::Highlight, position, lit);
+            if self.follow
+                && let Some(index) = lit
+            {
+                self.view.scroll_to(index);
+            }
+        }
+    }
+
+    /// The episode's length: the audio's, or for a transcript alone, its last line's end.
+    pub(super) fn duration(&self) -> Option<Duration> {
+        self.player
+            .duration()
+            .or_else(|| self.transcript()?.length_without_audio())
+    }
+
+    /// Asks for the next frame exactly when something visible will change: the next line, the clock's
+    /// next second, or the seek bar's next pixel.
+    pub(super) fn schedule_repaint(&self, ctx: &Context) {
+        if matches!(self.audio, AudioStatus::Loading { .. }) {
+            ctx.request_repaint_after(POLL_WAIT);
+        }
+        if !self.player.is_playing() {
+            return;
+        }
+        let position = self.heard_position();
+        let speed = f64::from(self.speed.max(0.1));
+        let mut media_wait =
+            Duration::from_secs(1) - Duration::from_nanos(u64::from(position.subsec_nanos()));
+        if let Some(next_start) = self.next_cue_start(position) {
+            media_wait = media_wait.min(next_start.saturating_sub(position));
+        }
+        if let Some(total) = self.duration()
+            && self.seek_bar_px >= 1.0
+        {
+            let pixel = total.div_f64(f64::from(self.seek_bar_px));
+            media_wait = media_wait.min(pixel.max(Duration::from_millis(5)));
+        }
+        let wait = media_wait
+            .div_f64(speed)
+            .clamp(Duration::from_millis(2), MAX_REPAINT_WAIT);
+        ctx.request_repaint_after(wait);
+    }
+
+    fn next_cue_start(&self, position: Duration) -> Option<Duration> {
+        let transcript = self.transcript()?;
+        let next = transcript.cues.partition_point(|c| c.start <= position);
+        transcript.cues.get(next).map(|c| c.start)
+    }
+
+    /// Remembers where the open episode is now and hands the state to the writer thread.
+    pub(super) fn save_place(&mut self) {
+        self.save_place_at(self.heard_position());
+    }
+
+    fn save_place_at(&mut self, position: Duration) {
+        if let Some(episode) = &self.episode {
+            let key = episode.files.key();
+            let transcript = episode.transcript_path().map(Path::to_path_buf);
+            self.state
+                .set_place(&key, position, self.speed, transcript.as_deref());
+        }
+        self.store.save(&self.state);
+        self.last_saved = Instant::now();
+    }
+
+    /// While playing, saves the place every few seconds, so a kill loses at most that much.
+    pub(super) fn save_while_playing(&mut self) {
+        if self.player.is_playing() && self.last_saved.elapsed() >= super::SAVE_EVERY {
+            self.save_place();
+        }
+    }
+}
+
+/// Shows the desktop's file dialog (runs on the dialog thread).
+fn pick(folder: bool) -> Option<PathBuf> {
+    let dialog = rfd::FileDialog::new().set_title("Open an episode");
+    if folder {
+        dialog.pick_folder()
+    } else {
+        dialog
+            .add_filter(
+                "Episodes",
+                &[episode::AUDIO_EXTENSIONS, episode::TRANSCRIPT_EXTENSIONS].concat(),
+            )
+            .pick_file()
+    }
+}
+
+/// Why the desktop cannot show a file dialog, or `None` when it can: the dialog needs the
+/// xdg-desktop-portal's file chooser on the session bus, or else the `zenity` program.
+fn file_dialog_missing() -> Option<String> {
+    if program_on_path("zenity") {
+        return None;
+    }
+    match portal_on_session_bus() {
+        Ok(true) => None,
+        Ok(false) => Some(
+            "the desktop has no file-dialog portal (xdg-desktop-portal) and zenity is not installed"
+                .to_owned(),
+        ),
+        Err(reason) => Some(format!(
+            "there is no desktop session bus for a file dialog ({reason}) and zenity is not installed"
+        )),
+    }
+}
+
+fn program_on_path(name: &str) -> bool {
+    std::env::var_os("PATH")
+        .is_some_and(|paths| std::env::split_paths(&paths).any(|dir| dir.join(name).is_file()))
+}
+
+fn portal_on_session_bus() -> Result<bool, String> {
+    const PORTAL: &str = "org.freedesktop.portal.Desktop";
+    let connection = zbus::blocking::Connection::session().map_err(|e| e.to_string())?;
+    let dbus = zbus::blocking::fdo::DBusProxy::new(&connection).map_err(|e| e.to_string())?;
+    let name = zbus::names::BusName::try_from(PORTAL).map_err(|e| e.to_string())?;
+    if dbus.name_has_owner(name).unwrap_or(false) {
+        return Ok(true);
+    }
+    let activatable = dbus.list_activatable_names().map_err(|e| e.to_string())?;
+    Ok(activatable.iter().any(|n| n.as_str() == PORTAL))
+}
