@@ -133,7 +133,7 @@ fn info(path: &Path, out: &mut dyn Write) -> anyhow::Result<()> {
     }
     let choices = episode::read_choices(&files);
     if choices.is_empty() {
-        writeln!(out, "transcript: none")?;
+        writeln!(out, "transcript: none (no transcript beside this audio)")?;
     }
     for (i, choice) in choices.iter().enumerate() {
         let role = if i == 0 { "transcript" } else { "also" };

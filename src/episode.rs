@@ -249,7 +249,10 @@ pub fn read_transcript(path: &Path) -> anyhow::Result<Transcript> {
     let ext = extension(path);
     let transcript = transcript::parse_with_hint(&bytes, ext.as_deref()).map_err(|e| {
         match foreign_kind(&bytes) {
-            Some(kind) => anyhow::anyhow!("{}: not a transcript (it looks like {kind})", path.display()),
+            Some(kind) => anyhow::anyhow!(
+                "{}: not a transcript (it looks like {kind})",
+                path.display()
+            ),
             None => anyhow::anyhow!("{}: {e}", path.display()),
         }
     })?;
@@ -276,7 +279,10 @@ pub fn read_choices(files: &EpisodeFiles) -> Vec<TranscriptChoice> {
 }
 
 /// Like [`read_choices`], but stops reading further files once `cancelled` says so.
-pub fn read_choices_until(files: &EpisodeFiles, cancelled: &dyn Fn() -> bool) -> Vec<TranscriptChoice> {
+pub fn read_choices_until(
+    files: &EpisodeFiles,
+    cancelled: &dyn Fn() -> bool,
+) -> Vec<TranscriptChoice> {
     let mut choices: Vec<TranscriptChoice> = files
         .transcripts
         .iter()

@@ -131,7 +131,13 @@ impl State {
     }
 
     /// Remembers where the episode with this key is now.
-    pub fn set_place(&mut self, key: &Path, position: Duration, speed: f32, transcript: Option<&Path>) {
+    pub fn set_place(
+        &mut self,
+        key: &Path,
+        position: Duration,
+        speed: f32,
+        transcript: Option<&Path>,
+    ) {
         self.episodes.insert(
             episode_key(key),
             EpisodePlace {
@@ -394,8 +400,18 @@ mod tests {
         let mut state = State::default();
         state.settings.volume = 0.5;
         state.remember_recent(Path::new("/podcasts/a.mp3"));
-        state.set_place(Path::new("/podcasts/a.mp3"), Duration::from_millis(61_500), 1.5, None);
-        state.set_place(Path::new("/podcasts/b.mp3"), Duration::from_secs(7), 1.0, None);
+        state.set_place(
+            Path::new("/podcasts/a.mp3"),
+            Duration::from_millis(61_500),
+            1.5,
+            None,
+        );
+        state.set_place(
+            Path::new("/podcasts/b.mp3"),
+            Duration::from_secs(7),
+            1.0,
+            None,
+        );
         state
     }
 
@@ -405,7 +421,10 @@ mod tests {
         let state = sample_state();
         save(dir.path(), &state).expect("save");
         save(dir.path(), &state).expect("save again");
-        assert!(dir.path().join(BACKUP_FILE).exists(), "the previous copy is kept");
+        assert!(
+            dir.path().join(BACKUP_FILE).exists(),
+            "the previous copy is kept"
+        );
         let (read, report) = load(dir.path());
         assert_eq!(read, state);
         assert_eq!(report, LoadReport::default());
@@ -426,11 +445,19 @@ mod tests {
         let (state, dropped) = decode(text).expect("valid JSON");
         assert_eq!(state.recent, [PathBuf::from("/a.mp3")]);
         assert_eq!(state.episodes.len(), 2);
-        assert_eq!(state.episodes["/a.mp3"].position(), Duration::from_millis(12_500));
+        assert_eq!(
+            state.episodes["/a.mp3"].position(),
+            Duration::from_millis(12_500)
+        );
         assert_eq!(state.episodes["/d.mp3"].position(), Duration::from_secs(99));
         assert_eq!(
             dropped,
-            ["settings", "a recent entry", "the place in /b.mp3", "the place in /c.mp3"]
+            [
+                "settings",
+                "a recent entry",
+                "the place in /b.mp3",
+                "the place in /c.mp3"
+            ]
         );
     }
 

@@ -12,8 +12,14 @@ fn fixture(name: &str) -> PathBuf {
 }
 
 fn readalong(args: &[&str]) -> Output {
+    // An empty home, so nothing remembered from another run changes what is printed.
+    let home = tempfile::tempdir().expect("temp home");
     Command::new(env!("CARGO_BIN_EXE_readalong"))
         .args(args)
+        .env("HOME", home.path())
+        .env("XDG_CONFIG_HOME", home.path().join("config"))
+        .env("XDG_CACHE_HOME", home.path().join("cache"))
+        .env("XDG_DATA_HOME", home.path().join("data"))
         .output()
         .expect("run readalong")
 }

@@ -9,9 +9,7 @@ use eframe::egui::{self, Context};
 
 use super::command::{self, Command};
 use super::opening::Opened;
-use super::{
-    AudioStatus, MAX_REPAINT_WAIT, OpenEpisode, POLL_WAIT, ReadalongApp, search_bar,
-};
+use super::{AudioStatus, MAX_REPAINT_WAIT, OpenEpisode, POLL_WAIT, ReadalongApp, search_bar};
 use crate::audio::PlayerEvent;
 use crate::episode::{self, EpisodeFiles, TranscriptChoice};
 use crate::state::{self, FONT_SIZE_RANGE, SPEED_RANGE};
@@ -120,7 +118,9 @@ impl ReadalongApp {
             }
             Ok(DialogResult::Unavailable(reason)) => {
                 self.dialog = None;
-                self.notice = Some(format!("No file dialog: {reason}. Type or paste a path instead."));
+                self.notice = Some(format!(
+                    "No file dialog: {reason}. Type or paste a path instead."
+                ));
                 self.builtin_dialog = Some(String::new());
             }
             Err(mpsc::TryRecvError::Empty) => ctx.request_repaint_after(POLL_WAIT),
@@ -176,7 +176,11 @@ impl ReadalongApp {
         let chosen = place
             .as_ref()
             .and_then(|p| p.transcript.as_ref())
-            .and_then(|t| choices.iter().position(|c| &c.path == t && c.result.is_ok()))
+            .and_then(|t| {
+                choices
+                    .iter()
+                    .position(|c| &c.path == t && c.result.is_ok())
+            })
             .unwrap_or(0);
         self.episode = Some(OpenEpisode {
             files,

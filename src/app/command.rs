@@ -107,12 +107,42 @@ pub fn bindings() -> Vec<Binding> {
     const NONE: Modifiers = Modifiers::NONE;
     const CTRL: Modifiers = Modifiers::COMMAND;
     vec![
-        bind(NotTyping, &[(NONE, Key::Space)], "Play / pause", Command::TogglePlay),
-        bind(NotTyping, &[(NONE, Key::ArrowLeft)], "Back 15 seconds", Command::SkipBack),
-        bind(NotTyping, &[(NONE, Key::ArrowRight)], "Forward 30 seconds", Command::SkipForward),
-        bind(NotTyping, &[(NONE, Key::ArrowUp)], "Previous line", Command::PreviousLine),
-        bind(NotTyping, &[(NONE, Key::ArrowDown)], "Next line", Command::NextLine),
-        bind(Global, &[(CTRL, Key::O)], "Open an episode", Command::OpenFileDialog),
+        bind(
+            NotTyping,
+            &[(NONE, Key::Space)],
+            "Play / pause",
+            Command::TogglePlay,
+        ),
+        bind(
+            NotTyping,
+            &[(NONE, Key::ArrowLeft)],
+            "Back 15 seconds",
+            Command::SkipBack,
+        ),
+        bind(
+            NotTyping,
+            &[(NONE, Key::ArrowRight)],
+            "Forward 30 seconds",
+            Command::SkipForward,
+        ),
+        bind(
+            NotTyping,
+            &[(NONE, Key::ArrowUp)],
+            "Previous line",
+            Command::PreviousLine,
+        ),
+        bind(
+            NotTyping,
+            &[(NONE, Key::ArrowDown)],
+            "Next line",
+            Command::NextLine,
+        ),
+        bind(
+            Global,
+            &[(CTRL, Key::O)],
+            "Open an episode",
+            Command::OpenFileDialog,
+        ),
         bind(Global, &[(CTRL, Key::F)], "Search", Command::FocusSearch),
         bind(
             Global,
@@ -120,7 +150,12 @@ pub fn bindings() -> Vec<Binding> {
             "Larger text",
             Command::FontBigger,
         ),
-        bind(Global, &[(CTRL, Key::Minus)], "Smaller text", Command::FontSmaller),
+        bind(
+            Global,
+            &[(CTRL, Key::Minus)],
+            "Smaller text",
+            Command::FontSmaller,
+        ),
         bind(
             Global,
             &[(NONE, Key::F1)],
@@ -266,7 +301,10 @@ mod tests {
         for b in &all {
             assert!(!b.keys.is_empty(), "{}", b.label);
         }
-        assert_eq!(key_text_for(&Command::FocusSearch).as_deref(), Some("Ctrl+F"));
+        assert_eq!(
+            key_text_for(&Command::FocusSearch).as_deref(),
+            Some("Ctrl+F")
+        );
         assert_eq!(key_text_for(&Command::DismissError), None);
         let rows = help_rows();
         let help = rows.iter().find(|(_, l)| *l == "Show or hide these keys");

@@ -338,7 +338,10 @@ impl ReadalongApp {
         };
         let mut items = Vec::new();
         for (path, reason) in &episode.files.skipped {
-            items.push(StatusItem::warn(format!("skipped {}", file_name(path))).with_detail(reason.clone()));
+            items.push(
+                StatusItem::warn(format!("skipped {}", file_name(path)))
+                    .with_detail(reason.clone()),
+            );
         }
         match episode.choices.get(episode.chosen) {
             Some(TranscriptChoice {
