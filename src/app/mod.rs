@@ -1,6 +1,7 @@
 //! The egui shell: the app's state, the one place commands are applied, and a `ui()` that reads like a table of contents.
 
 pub mod command;
+pub mod follow;
 pub mod help;
 pub mod player_bar;
 pub mod search_bar;
