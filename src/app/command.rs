@@ -25,7 +25,7 @@ pub enum Command {
     TogglePlay,
     /// Jump to a time (playing stays playing, paused stays paused).
     SeekTo(Duration),
-    /// Jump to the start of a line.
+    /// Jump to the start of a line the reader clicked. The view does not scroll: the line stays under the pointer.
     SeekToCue(usize),
     /// Skip back by `SKIP_BACK`.
     SkipBack,

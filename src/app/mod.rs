@@ -26,7 +26,7 @@ use player_bar::PlayerSnapshot;
 use search_bar::SearchState;
 use settings::Settings;
 use status_bar::StatusItem;
-use transcript_view::{TranscriptView, ViewInput};
+use transcript_view::{Reveal, TranscriptView, ViewInput};
 
 /// The longest wait between repaints while playing, so the clock text stays fresh.
 const MAX_REPAINT_WAIT: Duration = Duration::from_secs(1);
@@ -216,7 +216,10 @@ impl ReadalongApp {
             Command::SwitchTranscript(index) => self.switch_transcript(index),
             Command::TogglePlay => self.toggle_play(),
             Command::SeekTo(to) => self.seek(to),
-            Command::SeekToCue(index) => self.seek_to_cue(index),
+            Command::SeekToCue(index) => {
+                self.seek_to_cue(index);
+                self.view.reveal(index, Reveal::Never);
+            }
             Command::SkipBack => {
                 self.seek(self.heard_position().saturating_sub(command::SKIP_BACK))
             }
@@ -338,6 +341,12 @@ impl ReadalongApp {
             );
         }
         self.view = TranscriptView::default();
+        if let Some(cue) = self
+            .transcript()
+            .and_then(|t| t.cue_at(self.heard_position()))
+        {
+            self.view.reveal(cue, Reveal::Band);
+        }
     }
 
     fn toggle_play(&mut self) {
@@ -367,11 +376,13 @@ impl ReadalongApp {
             None => to,
         };
         self.player.seek(to);
-        self.trace.record(
-            TraceEvent::Seek,
-            to,
-            self.transcript().and_then(|t| t.cue_at(to)),
-        );
+        let cue = self.transcript().and_then(|t| t.cue_at(to));
+        self.trace.record(TraceEvent::Seek, to, cue);
+        if self.follow
+            && let Some(cue) = cue
+        {
+            self.view.reveal(cue, Reveal::Band);
+        }
     }
 
     fn seek_to_cue(&mut self, index: usize) {
@@ -380,8 +391,8 @@ impl ReadalongApp {
             .and_then(|t| t.cues.get(index))
             .map(|c| c.start)
         {
-            self.seek(start);
             self.follow = true;
+            self.seek(start);
         }
     }
 
@@ -418,7 +429,7 @@ impl ReadalongApp {
     fn set_follow(&mut self, follow: bool) {
         self.follow = follow;
         if follow && let Some(lit) = self.lit {
-            self.view.scroll_to(lit);
+            self.view.reveal(lit, Reveal::Band);
         }
     }
 
@@ -441,7 +452,7 @@ impl ReadalongApp {
     fn show_current_match(&mut self) {
         if let Some(cue) = self.search.current_cue() {
             self.follow = false;
-            self.view.scroll_to(cue);
+            self.view.reveal(cue, Reveal::Band);
         }
     }
 
@@ -539,7 +550,7 @@ impl ReadalongApp {
             if self.follow
                 && let Some(index) = lit
             {
-                self.view.scroll_to(index);
+                self.view.reveal(index, Reveal::IfNeeded);
             }
         }
     }
@@ -719,6 +730,7 @@ impl ReadalongApp {
                             matches: &self.search.matches,
                             current_match: self.search.current,
                             font_size_pts: self.settings.font_size_pts,
+                            follow: self.follow,
                         };
                         self.view.ui(ui, &input)
                     }
