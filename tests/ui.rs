@@ -311,6 +311,26 @@ fn after_opening_the_lit_line_is_in_view() {
 }
 
 #[test]
+fn end_and_home_scroll_the_view_and_stop_following() {
+    let dir = long_episode();
+    let mut harness = harness_for(dir.path().to_path_buf());
+    assert!(harness.state().is_following());
+    harness.key_press(Key::End);
+    harness.run();
+    assert!(!harness.state().is_following(), "End is a scroll by hand");
+    assert!(line_rect(&harness, 199).is_some(), "the last line is shown");
+    assert!(line_rect(&harness, 0).is_none());
+    harness.key_press(Key::Home);
+    harness.run();
+    assert!(line_rect(&harness, 0).is_some(), "the first line is shown");
+    assert!(line_rect(&harness, 199).is_none());
+    harness.key_press(Key::PageDown);
+    harness.run();
+    assert!(line_rect(&harness, 0).is_none(), "Page Down moved on");
+    assert!(!harness.state().is_following());
+}
+
+#[test]
 fn rows_read_speaker_text_and_time() {
     let harness = harness_for(fixture("episode"));
     let transcript = harness.state().transcript().expect("a transcript");

@@ -5,6 +5,8 @@ use std::time::Duration;
 
 use eframe::egui::{self, Key, KeyboardShortcut, Modifiers};
 
+use super::follow::ViewScroll;
+
 /// How far Left skips back.
 pub const SKIP_BACK: Duration = Duration::from_secs(15);
 /// How far Right skips forward.
@@ -45,6 +47,9 @@ pub enum Command {
     FontSmaller,
     /// Keep the spoken line in view (true), or let the reader scroll freely (false).
     SetFollow(bool),
+    /// Scroll the transcript from the keyboard (Home, End, Page Up, Page Down); stops following, as a scroll by
+    /// hand does.
+    ScrollView(ViewScroll),
     /// Open the search box and focus it.
     FocusSearch,
     /// Search for this text.
@@ -148,6 +153,30 @@ pub fn playback_shortcuts() -> Vec<Shortcut> {
             Key::ArrowDown,
             "Next line",
             Command::NextLine,
+        ),
+        key(
+            Modifiers::NONE,
+            Key::Home,
+            "Scroll to the first line",
+            Command::ScrollView(ViewScroll::Home),
+        ),
+        key(
+            Modifiers::NONE,
+            Key::End,
+            "Scroll to the last line",
+            Command::ScrollView(ViewScroll::End),
+        ),
+        key(
+            Modifiers::NONE,
+            Key::PageUp,
+            "Scroll up a page",
+            Command::ScrollView(ViewScroll::PageUp),
+        ),
+        key(
+            Modifiers::NONE,
+            Key::PageDown,
+            "Scroll down a page",
+            Command::ScrollView(ViewScroll::PageDown),
         ),
         key(
             Modifiers::NONE,

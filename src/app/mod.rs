@@ -231,6 +231,10 @@ impl ReadalongApp {
             Command::FontBigger => self.change_font(1.0),
             Command::FontSmaller => self.change_font(-1.0),
             Command::SetFollow(follow) => self.set_follow(follow),
+            Command::ScrollView(how) => {
+                self.set_follow(false);
+                self.view.scroll(how);
+            }
             Command::FocusSearch => self.focus_search(ctx),
             Command::Search(query) => self.search_for(query),
             Command::NextMatch => self.step_match(true),
