@@ -17,6 +17,11 @@ fn fixture(name: &str) -> PathBuf {
 }
 
 fn harness_for(path: PathBuf) -> Harness<'static, ReadalongApp> {
+    harness_at(path, None)
+}
+
+/// The app opened on `path`, playing from `at` when given.
+fn harness_at(path: PathBuf, at: Option<Duration>) -> Harness<'static, ReadalongApp> {
     let mut harness = Harness::builder()
         .with_size(egui::vec2(1000.0, 640.0))
         .build_eframe(move |cc| {
@@ -24,7 +29,7 @@ fn harness_for(path: PathBuf) -> Harness<'static, ReadalongApp> {
                 cc,
                 StartOptions {
                     path: Some(path),
-                    at: None,
+                    at,
                     speed: None,
                     audio: AudioChoice::Silent("test".to_owned()),
                     state: StateChoice::InMemory,
@@ -227,4 +232,132 @@ fn main_window_snapshot() {
         .click();
     harness.run();
     harness.snapshot("main_window");
+}
+
+/// The label of line `i` of the long episode, as the row's accessible name begins.
+fn long_line(i: usize) -> String {
+    format!("Line number {i} of the long episode.")
+}
+
+/// Where line `i` is on screen, if it is drawn.
+fn line_rect(harness: &Harness<'_, ReadalongApp>, i: usize) -> Option<egui::Rect> {
+    harness
+        .query_by_label_contains(&long_line(i))
+        .map(|node| node.rect())
+}
+
+/// The first line drawn: the one at the view's top.
+fn first_drawn_line(harness: &Harness<'_, ReadalongApp>) -> usize {
+    (0..200)
+        .find(|&i| line_rect(harness, i).is_some())
+        .expect("some line is drawn")
+}
+
+fn wheel(harness: &mut Harness<'_, ReadalongApp>, down_pts: f32) {
+    harness.hover_at(egui::pos2(500.0, 300.0));
+    harness.event(egui::Event::MouseWheel {
+        unit: egui::MouseWheelUnit::Point,
+        delta: egui::vec2(0.0, -down_pts),
+        phase: egui::TouchPhase::Move,
+        modifiers: Modifiers::NONE,
+        source: egui::MouseWheelSource::Wheel,
+    });
+    harness.run();
+}
+
+#[test]
+fn clicking_a_visible_line_does_not_scroll() {
+    let dir = long_episode();
+    let mut harness = harness_for(dir.path().to_path_buf());
+    let before = line_rect(&harness, 2).expect("line 2 is drawn");
+    harness.get_by_label_contains(&long_line(12)).click();
+    harness.run();
+    assert_eq!(harness.state().lit_cue(), Some(12));
+    assert_eq!(
+        line_rect(&harness, 2),
+        Some(before),
+        "the view stays where the reader clicked"
+    );
+}
+
+#[test]
+fn clicking_a_partly_hidden_line_does_not_scroll_it_into_view() {
+    let dir = long_episode();
+    let mut harness = harness_for(dir.path().to_path_buf());
+    let row_pts = line_rect(&harness, 1).expect("line 1").top()
+        - line_rect(&harness, 0).expect("line 0").top();
+    // Five and a half rows down: the line at the top is cut in half.
+    wheel(&mut harness, row_pts * 5.5);
+    assert!(!harness.state().is_following());
+    let top = first_drawn_line(&harness);
+    let cut = line_rect(&harness, top).expect("the top line");
+    let reference = line_rect(&harness, top + 4);
+    harness.hover_at(egui::pos2(cut.center().x, cut.bottom() - 3.0));
+    harness.drag_at(egui::pos2(cut.center().x, cut.bottom() - 3.0));
+    harness.drop_at(egui::pos2(cut.center().x, cut.bottom() - 3.0));
+    harness.run();
+    assert_eq!(
+        harness.state().lit_cue(),
+        Some(top),
+        "the cut line was clicked"
+    );
+    assert!(harness.state().is_following(), "a click follows again");
+    assert_eq!(line_rect(&harness, top + 4), reference, "nothing moved");
+}
+
+#[test]
+fn after_opening_the_lit_line_is_in_view() {
+    let dir = long_episode();
+    let harness = harness_at(dir.path().to_path_buf(), Some(Duration::from_secs(450)));
+    let lit = harness.state().lit_cue().expect("a lit line");
+    assert!((150..=151).contains(&lit), "lit {lit}");
+    let rect = line_rect(&harness, lit).expect("the lit line is drawn");
+    let view_top = harness.get_by_label("Help").rect().bottom();
+    let view_bottom = harness.get_by_label("⟲ 15").rect().top();
+    assert!(
+        rect.top() >= view_top && rect.bottom() <= view_bottom,
+        "lit line at {rect:?}, view {view_top}..{view_bottom}"
+    );
+    assert!(
+        line_rect(&harness, lit - 2).is_some() && line_rect(&harness, lit + 2).is_some(),
+        "lines around it are in view too"
+    );
+}
+
+#[test]
+fn end_and_home_scroll_the_view_and_stop_following() {
+    let dir = long_episode();
+    let mut harness = harness_for(dir.path().to_path_buf());
+    assert!(harness.state().is_following());
+    harness.key_press(Key::End);
+    harness.run();
+    assert!(!harness.state().is_following(), "End is a scroll by hand");
+    assert!(line_rect(&harness, 199).is_some(), "the last line is shown");
+    assert!(line_rect(&harness, 0).is_none());
+    harness.key_press(Key::Home);
+    harness.run();
+    assert!(line_rect(&harness, 0).is_some(), "the first line is shown");
+    assert!(line_rect(&harness, 199).is_none());
+    harness.key_press(Key::PageDown);
+    harness.run();
+    assert!(line_rect(&harness, 0).is_none(), "Page Down moved on");
+    assert!(!harness.state().is_following());
+}
+
+#[test]
+fn rows_read_speaker_text_and_time() {
+    let harness = harness_for(fixture("episode"));
+    let transcript = harness.state().transcript().expect("a transcript");
+    let named = transcript
+        .cues
+        .iter()
+        .find(|c| c.speaker.is_some())
+        .expect("a cue with a speaker");
+    let label = format!(
+        "{}, {}, {}",
+        named.speaker.as_deref().unwrap_or_default(),
+        named.text,
+        readalong::timefmt::clock(named.start)
+    );
+    harness.get_by_label(&label);
 }

@@ -9,6 +9,7 @@ use eframe::egui::{self, Context};
 
 use super::command::{self, Command};
 use super::opening::Opened;
+use super::transcript_view::Reveal;
 use super::{AudioStatus, MAX_REPAINT_WAIT, OpenEpisode, POLL_WAIT, ReadalongApp, search_bar};
 use crate::audio::PlayerEvent;
 use crate::episode::{self, EpisodeFiles, TranscriptChoice};
@@ -43,7 +44,14 @@ impl ReadalongApp {
             Command::SwitchTranscript(index) => self.switch_transcript(index),
             Command::TogglePlay => self.toggle_play(),
             Command::SeekTo(to) => self.seek(to),
-            Command::SeekToCue(index) => self.seek_to_cue(index),
+            Command::SeekToCue(index) => {
+                self.seek_to_cue(index);
+                self.view.reveal(index, Reveal::Never);
+            }
+            Command::ScrollView(how) => {
+                self.set_follow(false);
+                self.view.scroll(how);
+            }
             Command::SkipBack => {
                 self.seek(self.heard_position().saturating_sub(command::SKIP_BACK))
             }
@@ -233,6 +241,12 @@ impl ReadalongApp {
             );
         }
         self.view = super::TranscriptView::default();
+        if let Some(cue) = self
+            .transcript()
+            .and_then(|t| t.cue_at(self.heard_position()))
+        {
+            self.view.reveal(cue, Reveal::Band);
+        }
     }
 
     fn toggle_play(&mut self) {
@@ -264,11 +278,13 @@ impl ReadalongApp {
             None => to,
         };
         self.player.seek(to);
-        self.trace.record(
-            TraceEvent::Seek,
-            to,
-            self.transcript().and_then(|t| t.cue_at(to)),
-        );
+        let cue = self.transcript().and_then(|t| t.cue_at(to));
+        self.trace.record(TraceEvent::Seek, to, cue);
+        if self.follow
+            && let Some(cue) = cue
+        {
+            self.view.reveal(cue, Reveal::Band);
+        }
         self.save_place_at(to);
     }
 
@@ -278,8 +294,8 @@ impl ReadalongApp {
             .and_then(|t| t.cues.get(index))
             .map(|c| c.start)
         {
-            self.seek(start);
             self.follow = true;
+            self.seek(start);
         }
     }
 
@@ -319,7 +335,7 @@ impl ReadalongApp {
     fn set_follow(&mut self, follow: bool) {
         self.follow = follow;
         if follow && let Some(lit) = self.lit {
-            self.view.scroll_to(lit);
+            self.view.reveal(lit, Reveal::Band);
         }
     }
 
@@ -342,7 +358,7 @@ impl ReadalongApp {
     fn show_current_match(&mut self) {
         if let Some(cue) = self.search.current_cue() {
             self.follow = false;
-            self.view.scroll_to(cue);
+            self.view.reveal(cue, Reveal::Band);
         }
     }
 
@@ -420,7 +436,7 @@ impl ReadalongApp {
             if self.follow
                 && let Some(index) = lit
             {
-                self.view.scroll_to(index);
+                self.view.reveal(index, Reveal::IfNeeded);
             }
         }
     }

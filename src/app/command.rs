@@ -6,6 +6,8 @@ use std::time::Duration;
 
 use eframe::egui::{self, Key, KeyboardShortcut, Modifiers};
 
+use super::follow::ViewScroll;
+
 /// How far Left skips back.
 pub const SKIP_BACK: Duration = Duration::from_secs(15);
 /// How far Right skips forward.
@@ -26,8 +28,11 @@ pub enum Command {
     TogglePlay,
     /// Jump to a time (playing stays playing, paused stays paused).
     SeekTo(Duration),
-    /// Jump to the start of a line.
+    /// Play from a clicked line; the view does not scroll (the line is where the reader clicked).
     SeekToCue(usize),
+    /// Scroll the transcript from the keyboard (Home, End, Page Up, Page Down); stops following,
+    /// as a scroll by hand does.
+    ScrollView(ViewScroll),
     /// Skip back by `SKIP_BACK`.
     SkipBack,
     /// Skip forward by `SKIP_FORWARD`.
@@ -136,6 +141,30 @@ pub fn bindings() -> Vec<Binding> {
             &[(NONE, Key::ArrowDown)],
             "Next line",
             Command::NextLine,
+        ),
+        bind(
+            NotTyping,
+            &[(NONE, Key::Home)],
+            "Scroll to the first line",
+            Command::ScrollView(ViewScroll::Home),
+        ),
+        bind(
+            NotTyping,
+            &[(NONE, Key::End)],
+            "Scroll to the last line",
+            Command::ScrollView(ViewScroll::End),
+        ),
+        bind(
+            NotTyping,
+            &[(NONE, Key::PageUp)],
+            "Scroll up a page",
+            Command::ScrollView(ViewScroll::PageUp),
+        ),
+        bind(
+            NotTyping,
+            &[(NONE, Key::PageDown)],
+            "Scroll down a page",
+            Command::ScrollView(ViewScroll::PageDown),
         ),
         bind(
             Global,

@@ -3,6 +3,7 @@
 
 mod apply;
 pub mod command;
+pub mod follow;
 pub mod help;
 pub mod opening;
 pub mod player_bar;
@@ -407,6 +408,7 @@ impl ReadalongApp {
                             matches: &self.search.matches,
                             current_match: self.search.current,
                             font_size_pts: self.state.settings.font_size_pts,
+                            follow: self.follow,
                         };
                         self.view.ui(ui, &input)
                     }

@@ -1,26 +1,35 @@
 //! The transcript panel: lays out only the rows in view, lights the spoken line, marks matches, follows the audio.
+//!
+//! Every row starts with a height estimated from its length; a row is laid out only when it is drawn or about to
+//! be, and its measured height then replaces the estimate (see [`super::follow::RowHeights`]). Where the view
+//! scrolls is decided by [`super::follow`]; this file turns those decisions into egui calls.
 
 use std::ops::Range;
+use std::sync::Arc;
 
 use eframe::egui::{
-    self, Align2, Color32, FontId, Galley, Rect, Role, ScrollArea, Sense, Stroke, TextFormat, Ui,
-    WidgetInfo, pos2, text::LayoutJob, vec2,
+    self, Align2, Color32, FontId, Galley, Pos2, Rect, Role, ScrollArea, Sense, Stroke, TextFormat,
+    Ui, Vec2, WidgetInfo, containers::scroll_area::ScrollAreaOutput, pos2, text::LayoutJob, vec2,
 };
 
 use super::command::Command;
+use super::follow::{self, Anchor, RowHeights, ViewGeometry};
+pub use super::follow::{Reveal, ViewScroll};
 use crate::timefmt;
-use crate::transcript::{Transcript, search::Match};
+use crate::transcript::{Cue, Transcript, search::Match};
 
 /// Vertical space around a row's text, in points.
 const ROW_PAD_Y: f32 = 5.0;
 /// Space between the time gutter and the text, in points.
 const GUTTER_GAP: f32 = 12.0;
+/// Text whose glyphs stand for an average line, to estimate how long a row's text runs without laying it out.
+const SAMPLE_TEXT: &str = "The quick brown fox jumps over the lazy dog, then rests a while.";
 
 /// What the view shows this frame.
 pub struct ViewInput<'a> {
     /// The transcript.
     pub transcript: &'a Transcript,
-    /// Changes whenever a different transcript is shown, so cached row heights are dropped.
+    /// Changes whenever a different transcript is shown, so cached row heights and the scroll offset are dropped.
     pub generation: u64,
     /// The line being heard.
     pub current: Option<usize>,
@@ -30,30 +39,106 @@ pub struct ViewInput<'a> {
     pub current_match: Option<usize>,
     /// Text size in points.
     pub font_size_pts: f32,
+    /// True while the view follows the audio: a resize then puts the lit line back in the comfort band.
+    pub follow: bool,
 }
 
-/// Cached row geometry for one width, text size and transcript.
+/// What the row heights were computed for; any change drops them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct LayoutKey {
+    generation: u64,
+    width_bits: u32,
+    font_size_bits: u32,
+}
+
+/// What each row's estimate needs from the transcript, gathered once per transcript.
 #[derive(Default)]
-struct RowLayout {
-    key: Option<(u64, u32, u32)>,
-    tops: Vec<f32>,
-    heights: Vec<f32>,
-    total_height: f32,
+struct RowFacts {
+    generation: Option<u64>,
+    chars: Vec<u32>,
+    turns: Vec<bool>,
 }
 
-impl RowLayout {
-    fn first_visible(&self, y: f32) -> usize {
-        self.tops.partition_point(|top| *top <= y).saturating_sub(1)
+impl RowFacts {
+    fn gather(transcript: &Transcript, generation: u64) -> Self {
+        let count = |cue: &Cue| u32::try_from(cue.text.chars().count()).unwrap_or(u32::MAX);
+        RowFacts {
+            generation: Some(generation),
+            chars: transcript.cues.iter().map(count).collect(),
+            turns: (0..transcript.cues.len())
+                .map(|index| transcript.starts_turn(index))
+                .collect(),
+        }
     }
 }
 
-/// The transcript view's own state: row heights, scroll bookkeeping.
+/// Font measures for one row width and text size: enough to estimate a row's height without laying it out.
+#[derive(Clone, Copy, Debug, Default)]
+struct Metrics {
+    row_width_pts: f32,
+    text_width_pts: f32,
+    font_size_pts: f32,
+    glyph_width_pts: f32,
+    line_height_pts: f32,
+    speaker_height_pts: f32,
+}
+
+impl Metrics {
+    fn of(ui: &Ui, row_width_pts: f32, font_size_pts: f32) -> Self {
+        // One galley per width and text size: a line of sample text gives the line height and average glyph width.
+        let font = FontId::proportional(font_size_pts);
+        let sample =
+            ui.fonts_mut(|f| f.layout_no_wrap(SAMPLE_TEXT.to_owned(), font, Color32::WHITE));
+        let sample_chars = SAMPLE_TEXT.chars().count() as f32;
+        Metrics {
+            row_width_pts,
+            text_width_pts: text_width(row_width_pts, font_size_pts),
+            font_size_pts,
+            glyph_width_pts: sample.size().x / sample_chars,
+            line_height_pts: sample.size().y,
+            speaker_height_pts: speaker_line_height(ui, font_size_pts),
+        }
+    }
+
+    /// A row's height guessed from its length: its characters at the average glyph width, wrapped at the text width.
+    fn estimate_pts(&self, chars: u32, turn: bool) -> f64 {
+        let run_pts = f64::from(chars) * f64::from(self.glyph_width_pts);
+        let lines = (run_pts / f64::from(self.text_width_pts)).ceil().max(1.0);
+        f64::from(self.header_pts(turn) + 2.0 * ROW_PAD_Y) + lines * f64::from(self.line_height_pts)
+    }
+
+    /// The speaker line's height above a row that starts a turn.
+    fn header_pts(&self, turn: bool) -> f32 {
+        if turn { self.speaker_height_pts } else { 0.0 }
+    }
+}
+
+/// Where the view was left last frame.
+#[derive(Clone, Copy, Debug)]
+struct Shown {
+    generation: u64,
+    offset_pts: f64,
+    size: Vec2,
+}
+
+/// A scroll asked for before the next frame.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Pending {
+    Reveal(usize, Reveal),
+    Scroll(ViewScroll),
+}
+
+/// The transcript view's own state: row heights, the scroll asked for, where the view was left.
 #[derive(Default)]
 pub struct TranscriptView {
-    layout: RowLayout,
-    scroll_to: Option<usize>,
-    last_offset_y: Option<f32>,
-    viewport_height: f32,
+    facts: RowFacts,
+    key: Option<LayoutKey>,
+    metrics: Metrics,
+    rows: RowHeights,
+    pending: Option<Pending>,
+    /// The row last clicked: a follow tick that lights it must not move the view under the pointer.
+    quiet_row: Option<usize>,
+    shown: Option<Shown>,
 }
 
 /// Colours for one frame, taken from the theme.
@@ -96,103 +181,238 @@ impl Palette {
 }
 
 impl TranscriptView {
-    /// Brings cue `index` into view on the next frame.
-    pub fn scroll_to(&mut self, index: usize) {
-        self.scroll_to = Some(index);
+    /// Asks to show row `index` on the next frame, moving the view as much as `how` allows.
+    ///
+    /// A reader's request beats the follow tick: an [`Reveal::IfNeeded`] neither replaces another request made
+    /// before the next frame nor moves the row last revealed with [`Reveal::Never`] (the clicked line).
+    pub fn reveal(&mut self, index: usize, how: Reveal) {
+        match how {
+            Reveal::IfNeeded => {
+                let request_waiting = self.pending.is_some() && !self.pending_is_follow_tick();
+                if self.quiet_row == Some(index) || request_waiting {
+                    return;
+                }
+                self.quiet_row = None;
+            }
+            Reveal::Band => self.quiet_row = None,
+            Reveal::Never => self.quiet_row = Some(index),
+        }
+        self.pending = Some(Pending::Reveal(index, how));
+    }
+
+    /// Scrolls as a key asks on the next frame (Home, End, Page Up, Page Down).
+    pub fn scroll(&mut self, how: ViewScroll) {
+        self.quiet_row = None;
+        self.pending = Some(Pending::Scroll(how));
+    }
+
+    fn pending_is_follow_tick(&self) -> bool {
+        matches!(self.pending, Some(Pending::Reveal(_, Reveal::IfNeeded)))
     }
 
     /// Draws the transcript. Returns the commands the reader gave: a click on a line, or a scroll by hand.
     pub fn ui(&mut self, ui: &mut Ui, input: &ViewInput<'_>) -> Vec<Command> {
-        let mut commands = Vec::new();
-        let width = ui.available_width();
-        self.update_layout(ui, input, width);
+        let view_rect = ui.available_rect_before_wrap();
+        let size = vec2(
+            (view_rect.width() - ui.spacing().scroll.allocated_width()).max(0.0),
+            view_rect.height(),
+        );
+        let forced_offset_pts = self.plan_offset(ui, input, size);
+        // The generation in the id gives each transcript its own offset, never one left by another.
         let mut area = ScrollArea::vertical()
-            .id_salt("transcript")
+            .id_salt(("transcript", input.generation))
+            .content_margin(0.0)
             .auto_shrink(false);
-        let scrolled_by_us = if let Some(index) = self.scroll_to.take() {
-            area = area.vertical_scroll_offset(self.offset_showing(index));
-            true
-        } else {
-            false
-        };
+        if let Some(offset_pts) = forced_offset_pts {
+            area = area.vertical_scroll_offset(offset_pts as f32);
+        }
+        let mut commands = Vec::new();
         let output = area.show_viewport(ui, |ui, viewport| {
-            ui.set_height(self.layout.total_height);
-            self.rows_ui(ui, viewport, input, &mut commands);
+            self.rows_ui(ui, view_rect.min, viewport, input, &mut commands);
+            viewport.min.y
         });
-        self.viewport_height = output.inner_rect.height();
-        let offset_y = output.state.clamped_offset().y;
-        let moved = self
-            .last_offset_y
-            .is_some_and(|last| (last - offset_y).abs() > 0.5);
-        if moved && !scrolled_by_us {
+        if scrolled_by_hand(&output) {
             commands.push(Command::SetFollow(false));
         }
-        self.last_offset_y = Some(offset_y);
+        self.shown = Some(Shown {
+            generation: input.generation,
+            offset_pts: f64::from(output.state.clamped_offset().y),
+            size,
+        });
         commands
     }
 
-    /// The scroll offset that puts cue `index` a third of the way down the view.
-    fn offset_showing(&self, index: usize) -> f32 {
-        let top = self.layout.tops.get(index).copied().unwrap_or(0.0);
-        let max_offset = (self.layout.total_height - self.viewport_height).max(0.0);
-        (top - self.viewport_height / 3.0).clamp(0.0, max_offset)
-    }
-
-    fn update_layout(&mut self, ui: &Ui, input: &ViewInput<'_>, width: f32) {
-        let key = (
-            input.generation,
-            width.to_bits(),
-            input.font_size_pts.to_bits(),
-        );
-        if self.layout.key == Some(key) {
-            return;
-        }
-        let text_width = text_width(width, input.font_size_pts);
-        let font = FontId::proportional(input.font_size_pts);
-        let speaker_height = speaker_line_height(ui, input.font_size_pts);
-        let mut layout = RowLayout {
-            key: Some(key),
-            ..RowLayout::default()
+    /// Brings the row heights up to date, measures the rows about to be shown, and decides where the view goes
+    /// this frame. Returns the offset to force, or `None` to keep egui's.
+    fn plan_offset(&mut self, ui: &Ui, input: &ViewInput<'_>, size: Vec2) -> Option<f64> {
+        let height_pts = f64::from(size.y);
+        let previous = self.shown.filter(|s| s.generation == input.generation);
+        // Taken before any height changes, so the rows on screen stay put when rows above them are measured.
+        let stay = previous.map_or(Anchor::TOP, |s| self.rows.anchor_at(s.offset_pts));
+        let relaid = self.sync_layout(ui, input, size.x);
+        let resized = previous.is_some_and(|s| relaid || s.size != size);
+        let above_pts = height_pts + (-stay.delta_pts).max(0.0);
+        self.measure_around(ui, input, stay.row, above_pts, 2.0 * height_pts);
+        let target_pts = match self.take_action(input, resized) {
+            Some(Pending::Scroll(how)) => {
+                Some(self.scroll_target(ui, input, how, stay, height_pts))
+            }
+            Some(Pending::Reveal(index, how)) => {
+                self.reveal_target(ui, input, index, how, stay, height_pts)
+            }
+            None => None,
         };
-        let mut y = 0.0;
-        for (index, cue) in input.transcript.cues.iter().enumerate() {
-            let job = LayoutJob::simple(cue.text.clone(), font.clone(), Color32::WHITE, text_width);
-            let text_height = ui.fonts_mut(|f| f.layout_job(job)).size().y;
-            let header = if input.transcript.starts_turn(index) {
-                speaker_height
-            } else {
-                0.0
-            };
-            let height = header + text_height + 2.0 * ROW_PAD_Y;
-            layout.tops.push(y);
-            layout.heights.push(height);
-            y += height;
-        }
-        layout.total_height = y;
-        self.layout = layout;
+        let offset_pts = target_pts.unwrap_or_else(|| self.stay_offset(stay, height_pts));
+        let moved = previous.is_none_or(|s| !follow::same_offset(s.offset_pts, offset_pts));
+        moved.then_some(offset_pts)
     }
 
+    /// The pending scroll, or a band reveal of the lit line after a resize while following.
+    fn take_action(&mut self, input: &ViewInput<'_>, resized: bool) -> Option<Pending> {
+        let pending = self.pending.take();
+        match (pending, input.current) {
+            (None | Some(Pending::Reveal(_, Reveal::IfNeeded)), Some(lit))
+                if resized && input.follow =>
+            {
+                Some(Pending::Reveal(lit, Reveal::Band))
+            }
+            (pending, _) => pending,
+        }
+    }
+
+    /// The offset a scroll key asks for, after measuring the rows it lands on.
+    fn scroll_target(
+        &mut self,
+        ui: &Ui,
+        input: &ViewInput<'_>,
+        how: ViewScroll,
+        stay: Anchor,
+        height_pts: f64,
+    ) -> f64 {
+        let anchor = match how {
+            ViewScroll::Home => Anchor::TOP,
+            ViewScroll::End => Anchor {
+                row: self.rows.len().saturating_sub(1),
+                delta_pts: 0.0,
+            },
+            ViewScroll::PageUp | ViewScroll::PageDown => {
+                let view = self.geometry(self.stay_offset(stay, height_pts), height_pts);
+                self.rows.anchor_at(follow::scroll_offset(how, view))
+            }
+        };
+        self.measure_around(ui, input, anchor.row, 2.0 * height_pts, 2.0 * height_pts);
+        let view = self.geometry(self.rows.offset_of(anchor), height_pts);
+        match how {
+            ViewScroll::End => view.max_offset_pts(),
+            _ => view.clamp(view.offset_pts),
+        }
+    }
+
+    /// The offset that shows row `index` as `how` asks, or `None` to stay.
+    fn reveal_target(
+        &mut self,
+        ui: &Ui,
+        input: &ViewInput<'_>,
+        index: usize,
+        how: Reveal,
+        stay: Anchor,
+        height_pts: f64,
+    ) -> Option<f64> {
+        if how == Reveal::Never || index >= self.rows.len() {
+            return None;
+        }
+        self.measure_around(ui, input, index, 2.0 * height_pts, 2.0 * height_pts);
+        let view = self.geometry(self.stay_offset(stay, height_pts), height_pts);
+        follow::reveal_offset(self.rows.span(index), view, how)
+    }
+
+    /// Where `stay` is now, limited to the content.
+    fn stay_offset(&self, stay: Anchor, height_pts: f64) -> f64 {
+        self.geometry(0.0, height_pts)
+            .clamp(self.rows.offset_of(stay))
+    }
+
+    fn geometry(&self, offset_pts: f64, height_pts: f64) -> ViewGeometry {
+        ViewGeometry {
+            offset_pts,
+            height_pts,
+            content_height_pts: self.rows.total_pts(),
+        }
+    }
+
+    /// Re-estimates every row when the transcript, width or text size changed. Returns true when it did.
+    fn sync_layout(&mut self, ui: &Ui, input: &ViewInput<'_>, width_pts: f32) -> bool {
+        let key = LayoutKey {
+            generation: input.generation,
+            width_bits: width_pts.to_bits(),
+            font_size_bits: input.font_size_pts.to_bits(),
+        };
+        if self.key == Some(key) {
+            return false;
+        }
+        if self.facts.generation != Some(input.generation) {
+            self.facts = RowFacts::gather(input.transcript, input.generation);
+            self.quiet_row = None;
+        }
+        let metrics = Metrics::of(ui, width_pts, input.font_size_pts);
+        let estimates = self
+            .facts
+            .chars
+            .iter()
+            .zip(&self.facts.turns)
+            .map(|(&chars, &turn)| metrics.estimate_pts(chars, turn));
+        self.rows = RowHeights::from_estimates(estimates);
+        self.metrics = metrics;
+        self.key = Some(key);
+        true
+    }
+
+    /// Lays out the rows around row `index` not laid out yet (see [`RowHeights::measure_around`]).
+    fn measure_around(
+        &mut self,
+        ui: &Ui,
+        input: &ViewInput<'_>,
+        index: usize,
+        above_pts: f64,
+        below_pts: f64,
+    ) {
+        let metrics = self.metrics;
+        let turns = &self.facts.turns;
+        self.rows
+            .measure_around(index, above_pts, below_pts, |row| {
+                let turn = turns.get(row).copied().unwrap_or(false);
+                f64::from(exact_height_pts(ui, input.transcript, &metrics, turn, row))
+            });
+    }
+
+    /// Draws the rows in `viewport` (content coordinates); `view_min` is the view's top-left on screen.
     fn rows_ui(
-        &self,
+        &mut self,
         ui: &mut Ui,
+        view_min: Pos2,
         viewport: Rect,
         input: &ViewInput<'_>,
         commands: &mut Vec<Command>,
     ) {
+        let offset_pts = f64::from(viewport.min.y);
+        let bottom_pts = f64::from(viewport.max.y);
+        // Normally measured already; this catches a viewport egui moved on its own (kinetic scrolling).
+        let first = self.rows.row_at(offset_pts);
+        let below_pts = bottom_pts - self.rows.top_pts(first);
+        self.measure_around(ui, input, first, 0.0, below_pts);
+        ui.set_height(self.rows.total_pts() as f32);
         let palette = Palette::from(ui);
-        let origin = ui.max_rect().min;
-        let width = ui.available_width();
-        let first = self.layout.first_visible(viewport.min.y);
-        for index in first..input.transcript.cues.len() {
-            let (Some(&top), Some(&height)) =
-                (self.layout.tops.get(index), self.layout.heights.get(index))
-            else {
-                break;
-            };
-            if top > viewport.max.y {
+        for index in first..self.rows.len() {
+            let span = self.rows.span(index);
+            if span.top_pts > bottom_pts {
                 break;
             }
-            let rect = Rect::from_min_size(origin + vec2(0.0, top), vec2(width, height));
+            // Screen positions from the offset in f64: at 18 million points f32 would move rows by whole points.
+            let top = view_min.y + (span.top_pts - offset_pts) as f32;
+            let rect = Rect::from_min_size(
+                pos2(view_min.x, top),
+                vec2(self.metrics.row_width_pts, span.height_pts as f32),
+            );
             if self.row_ui(ui, rect, index, input, &palette) {
                 commands.push(Command::SeekToCue(index));
             }
@@ -212,7 +432,7 @@ impl TranscriptView {
             return false;
         };
         let response = ui.interact(rect, ui.scope_id().with(("cue", index)), Sense::click());
-        let label = format!("{} {}", timefmt::clock(cue.start), cue.text);
+        let label = row_label(cue);
         response.widget_info(|| WidgetInfo::labeled(Role::Button, true, &label));
         let painter = ui.painter_at(rect);
         let is_current = input.current == Some(index);
@@ -224,7 +444,7 @@ impl TranscriptView {
         let size = input.font_size_pts;
         let text_left = rect.left() + gutter_width(size);
         let mut y = rect.top() + ROW_PAD_Y;
-        if input.transcript.starts_turn(index) {
+        if self.facts.turns.get(index).copied().unwrap_or(false) {
             let name = cue.speaker.as_deref().unwrap_or("» new speaker");
             painter.text(
                 pos2(text_left, y),
@@ -233,7 +453,7 @@ impl TranscriptView {
                 FontId::proportional(size * 0.8),
                 palette.speaker,
             );
-            y += speaker_line_height(ui, size);
+            y += self.metrics.speaker_height_pts;
         }
         painter.text(
             pos2(rect.left() + 4.0, y + size * 0.15),
@@ -242,7 +462,7 @@ impl TranscriptView {
             FontId::monospace(size * 0.7),
             palette.weak,
         );
-        let galley = self.text_galley(ui, index, input, palette, rect.width());
+        let galley = self.text_galley(ui, index, input, palette);
         painter.galley(pos2(text_left, y), galley, palette.text);
         if is_current {
             painter.rect_stroke(
@@ -261,8 +481,7 @@ impl TranscriptView {
         index: usize,
         input: &ViewInput<'_>,
         palette: &Palette,
-        row_width: f32,
-    ) -> std::sync::Arc<Galley> {
+    ) -> Arc<Galley> {
         let text = input
             .transcript
             .cues
@@ -279,7 +498,7 @@ impl TranscriptView {
             .take_while(|(_, m)| m.cue == index)
             .collect();
         let mut job = LayoutJob::default();
-        job.wrap.max_width = text_width(row_width, input.font_size_pts);
+        job.wrap.max_width = self.metrics.text_width_pts;
         let plain = TextFormat::simple(font.clone(), palette.text);
         let mut at = 0;
         for (match_index, m) in marks {
@@ -309,6 +528,43 @@ impl TranscriptView {
     }
 }
 
+/// True when the reader moved the view between its drawing and the frame's end (wheel, drag, scroll bar). Our own
+/// scrolls are applied before drawing and a resize only clamps, so neither counts.
+fn scrolled_by_hand(output: &ScrollAreaOutput<f32>) -> bool {
+    let max_offset_pts = (output.content_size.y - output.inner_rect.height()).max(0.0);
+    let drawn_offset_pts = output.inner.clamp(0.0, max_offset_pts);
+    let offset_pts = output.state.clamped_offset().y;
+    !follow::same_offset(f64::from(offset_pts), f64::from(drawn_offset_pts))
+}
+
+/// What a screen reader says for a row: "speaker, text, time", or "text, time" when nobody is named.
+fn row_label(cue: &Cue) -> String {
+    let time = timefmt::clock(cue.start);
+    match &cue.speaker {
+        Some(speaker) => format!("{speaker}, {}, {time}", cue.text),
+        None => format!("{}, {time}", cue.text),
+    }
+}
+
+/// A row's exact height: its text laid out at the text width, plus its speaker line and padding.
+fn exact_height_pts(
+    ui: &Ui,
+    transcript: &Transcript,
+    metrics: &Metrics,
+    turn: bool,
+    index: usize,
+) -> f32 {
+    let text = transcript
+        .cues
+        .get(index)
+        .map(|c| c.text.clone())
+        .unwrap_or_default();
+    let font = FontId::proportional(metrics.font_size_pts);
+    let job = LayoutJob::simple(text, font, Color32::WHITE, metrics.text_width_pts);
+    let text_pts = ui.fonts_mut(|f| f.layout_job(job)).size().y;
+    metrics.header_pts(turn) + text_pts + 2.0 * ROW_PAD_Y
+}
+
 fn gutter_width(font_size_pts: f32) -> f32 {
     font_size_pts * 3.6 + GUTTER_GAP
 }
@@ -319,4 +575,360 @@ fn text_width(row_width: f32, font_size_pts: f32) -> f32 {
 
 fn speaker_line_height(ui: &Ui, font_size_pts: f32) -> f32 {
     ui.fonts_mut(|f| f.row_height(&FontId::proportional(font_size_pts * 0.8))) + 2.0
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::{Duration, Instant};
+
+    use eframe::egui::{
+        Context, Event, MouseWheelSource, MouseWheelUnit, Pos2, RawInput, TouchPhase,
+    };
+
+    use super::*;
+    use crate::transcript::Format;
+
+    fn transcript(count: usize) -> Transcript {
+        let cue = |i: usize| Cue {
+            start: Duration::from_millis(i as u64 * 1000),
+            speaker: i.is_multiple_of(40).then(|| format!("Speaker {}", i % 3)),
+            text: format!("Line {i} is short."),
+            ..Cue::default()
+        };
+        Transcript {
+            title: None,
+            format: Format::WebVtt,
+            cues: (0..count).map(cue).collect(),
+            warnings: Vec::new(),
+        }
+    }
+
+    fn input(transcript: &Transcript, current: Option<usize>, follow: bool) -> ViewInput<'_> {
+        ViewInput {
+            transcript,
+            generation: 1,
+            current,
+            matches: &[],
+            current_match: None,
+            font_size_pts: 18.0,
+            follow,
+        }
+    }
+
+    /// Runs one frame of `view` in a window of `size`, with `events`; returns the commands it gave.
+    fn frame(
+        ctx: &Context,
+        view: &mut TranscriptView,
+        input: &ViewInput<'_>,
+        size: Vec2,
+        events: Vec<Event>,
+    ) -> Vec<Command> {
+        let raw = RawInput {
+            screen_rect: Some(Rect::from_min_size(Pos2::ZERO, size)),
+            events,
+            ..RawInput::default()
+        };
+        let mut commands = Vec::new();
+        ctx.run_ui(raw, |ui| commands = view.ui(ui, input))
+            .drop_without_applying_deltas();
+        commands
+    }
+
+    fn offset_pts(view: &TranscriptView) -> f64 {
+        view.shown.map_or(f64::NAN, |s| s.offset_pts)
+    }
+
+    fn view_height_pts(view: &TranscriptView) -> f64 {
+        view.shown.map_or(f64::NAN, |s| f64::from(s.size.y))
+    }
+
+    /// The lit row's top, as a fraction of the view's height from the view's top.
+    fn place_in_view(view: &TranscriptView, index: usize) -> f64 {
+        (view.rows.top_pts(index) - offset_pts(view)) / view_height_pts(view)
+    }
+
+    const WINDOW: Vec2 = Vec2::new(800.0, 600.0);
+
+    #[test]
+    fn a_huge_transcript_lays_out_only_the_rows_near_the_view() {
+        let transcript = transcript(600_000);
+        let ctx = Context::default();
+        let mut view = TranscriptView::default();
+        let lit = 450_000;
+        view.reveal(lit, Reveal::Band);
+        let input = input(&transcript, Some(lit), true);
+        let started = Instant::now();
+        frame(&ctx, &mut view, &input, WINDOW, Vec::new());
+        let first_frame = started.elapsed();
+        let galleys = ctx.fonts(|f| f.num_galleys_in_cache());
+        eprintln!(
+            "600k cues: first frame {first_frame:?}, {} rows measured, {galleys} galleys",
+            view.rows.exact_count()
+        );
+        assert!(galleys < 500, "{galleys} galleys laid out for one frame");
+        assert!(
+            view.rows.exact_count() < 300,
+            "{} rows measured",
+            view.rows.exact_count()
+        );
+        let place = place_in_view(&view, lit);
+        assert!(
+            (place - follow::BAND_FRACTION).abs() < 0.01,
+            "lit row at {place} of the view"
+        );
+        for _ in 0..3 {
+            frame(&ctx, &mut view, &input, WINDOW, Vec::new());
+        }
+        assert!(
+            view.rows.exact_count() < 300,
+            "settled frames measure nothing new"
+        );
+    }
+
+    #[test]
+    fn drawn_rows_use_the_measured_tops() {
+        let transcript = transcript(2_000);
+        let ctx = Context::default();
+        let mut view = TranscriptView::default();
+        view.reveal(1_000, Reveal::Band);
+        let input = input(&transcript, Some(1_000), true);
+        frame(&ctx, &mut view, &input, WINDOW, Vec::new());
+        let first = view.rows.row_at(offset_pts(&view));
+        let last = view.rows.row_at(offset_pts(&view) + view_height_pts(&view));
+        assert!(
+            (first..=last).all(|row| view.rows.is_exact(row)),
+            "every drawn row is measured"
+        );
+        let estimated = view.metrics.estimate_pts(18, false);
+        let measured = view.rows.height_pts(1_001);
+        assert!(
+            (estimated - measured).abs() < 1.0,
+            "estimate {estimated} vs {measured}"
+        );
+    }
+
+    #[test]
+    fn our_own_scrolls_and_resizes_keep_following_but_a_wheel_does_not() {
+        let transcript = transcript(2_000);
+        let ctx = Context::default();
+        let mut view = TranscriptView::default();
+        let mut lit = 10;
+        view.reveal(lit, Reveal::Band);
+        let stops_following = |commands: &[Command]| commands.contains(&Command::SetFollow(false));
+        let commands = frame(
+            &ctx,
+            &mut view,
+            &input(&transcript, Some(lit), true),
+            WINDOW,
+            Vec::new(),
+        );
+        assert!(!stops_following(&commands));
+        for step in [500, 1_200, 1_999, 3] {
+            lit = step;
+            view.reveal(lit, Reveal::Band);
+            let commands = frame(
+                &ctx,
+                &mut view,
+                &input(&transcript, Some(lit), true),
+                WINDOW,
+                Vec::new(),
+            );
+            assert!(!stops_following(&commands), "reveal of {lit}");
+        }
+        lit = 1_000;
+        view.reveal(lit, Reveal::Band);
+        frame(
+            &ctx,
+            &mut view,
+            &input(&transcript, Some(lit), true),
+            WINDOW,
+            Vec::new(),
+        );
+        for size in [vec2(500.0, 300.0), vec2(1200.0, 900.0), WINDOW] {
+            let commands = frame(
+                &ctx,
+                &mut view,
+                &input(&transcript, Some(lit), true),
+                size,
+                Vec::new(),
+            );
+            assert!(!stops_following(&commands), "resize to {size:?}");
+            let place = place_in_view(&view, lit);
+            assert!(
+                (place - follow::BAND_FRACTION).abs() < 0.02,
+                "after resize to {size:?}: {place}"
+            );
+        }
+        let wheel = Event::MouseWheel {
+            unit: MouseWheelUnit::Point,
+            delta: vec2(0.0, -300.0),
+            phase: TouchPhase::Move,
+            modifiers: egui::Modifiers::NONE,
+            source: MouseWheelSource::Wheel,
+        };
+        let input = input(&transcript, Some(lit), true);
+        frame(
+            &ctx,
+            &mut view,
+            &input,
+            WINDOW,
+            vec![Event::PointerMoved(pos2(400.0, 300.0))],
+        );
+        let mut stopped = false;
+        for events in [vec![wheel], Vec::new(), Vec::new()] {
+            stopped |= stops_following(&frame(&ctx, &mut view, &input, WINDOW, events));
+        }
+        assert!(stopped, "a wheel scroll is a scroll by hand");
+    }
+
+    #[test]
+    fn the_follow_tick_moves_only_when_the_lit_row_nears_the_bottom() {
+        let transcript = transcript(2_000);
+        let ctx = Context::default();
+        let mut view = TranscriptView::default();
+        view.reveal(100, Reveal::Band);
+        frame(
+            &ctx,
+            &mut view,
+            &input(&transcript, Some(100), true),
+            WINDOW,
+            Vec::new(),
+        );
+        let start_pts = offset_pts(&view);
+        let mut lit = 100;
+        while place_in_view(&view, lit + 1) + view.rows.height_pts(lit + 1) / view_height_pts(&view)
+            <= follow::FOLLOW_BOTTOM_FRACTION
+        {
+            lit += 1;
+            view.reveal(lit, Reveal::IfNeeded);
+            frame(
+                &ctx,
+                &mut view,
+                &input(&transcript, Some(lit), true),
+                WINDOW,
+                Vec::new(),
+            );
+            assert_eq!(
+                offset_pts(&view),
+                start_pts,
+                "lit {lit} is comfortably visible"
+            );
+        }
+        lit += 1;
+        view.reveal(lit, Reveal::IfNeeded);
+        frame(
+            &ctx,
+            &mut view,
+            &input(&transcript, Some(lit), true),
+            WINDOW,
+            Vec::new(),
+        );
+        let place = place_in_view(&view, lit);
+        assert!(
+            (place - follow::BAND_FRACTION).abs() < 0.01,
+            "back in the band: {place}"
+        );
+    }
+
+    #[test]
+    fn a_clicked_row_is_not_moved_by_the_follow_tick_that_lights_it() {
+        let transcript = transcript(2_000);
+        let ctx = Context::default();
+        let mut view = TranscriptView::default();
+        view.reveal(100, Reveal::Band);
+        frame(
+            &ctx,
+            &mut view,
+            &input(&transcript, Some(100), true),
+            WINDOW,
+            Vec::new(),
+        );
+        let before_pts = offset_pts(&view);
+        let clicked = view.rows.row_at(before_pts + view_height_pts(&view) - 5.0);
+        view.reveal(clicked, Reveal::Never);
+        frame(
+            &ctx,
+            &mut view,
+            &input(&transcript, Some(100), true),
+            WINDOW,
+            Vec::new(),
+        );
+        view.reveal(clicked, Reveal::IfNeeded);
+        frame(
+            &ctx,
+            &mut view,
+            &input(&transcript, Some(clicked), true),
+            WINDOW,
+            Vec::new(),
+        );
+        assert_eq!(offset_pts(&view), before_pts);
+    }
+
+    #[test]
+    fn a_new_generation_starts_from_its_own_offset() {
+        let transcript = transcript(2_000);
+        let ctx = Context::default();
+        let mut view = TranscriptView::default();
+        view.reveal(1_500, Reveal::Band);
+        frame(
+            &ctx,
+            &mut view,
+            &input(&transcript, None, true),
+            WINDOW,
+            Vec::new(),
+        );
+        assert!(offset_pts(&view) > 1000.0);
+        let next = ViewInput {
+            generation: 2,
+            ..input(&transcript, None, true)
+        };
+        frame(&ctx, &mut view, &next, WINDOW, Vec::new());
+        assert_eq!(offset_pts(&view), 0.0);
+    }
+
+    #[test]
+    fn keys_scroll_to_the_ends_and_by_pages() {
+        let transcript = transcript(600_000);
+        let ctx = Context::default();
+        let mut view = TranscriptView::default();
+        let input = input(&transcript, None, false);
+        frame(&ctx, &mut view, &input, WINDOW, Vec::new());
+        view.scroll(ViewScroll::End);
+        frame(&ctx, &mut view, &input, WINDOW, Vec::new());
+        let view_pts = view_height_pts(&view);
+        let bottom_pts = offset_pts(&view) + view_pts;
+        assert!(
+            (view.rows.total_pts() - bottom_pts).abs() < 1.0,
+            "End shows the last row's bottom"
+        );
+        assert!(view.rows.is_exact(599_999));
+        let before = view.rows.anchor_at(offset_pts(&view));
+        view.scroll(ViewScroll::PageUp);
+        frame(&ctx, &mut view, &input, WINDOW, Vec::new());
+        let paged_pts = view.rows.offset_of(before) - offset_pts(&view);
+        assert!(
+            (paged_pts - view_pts * follow::PAGE_FRACTION).abs() < 1.0,
+            "paged {paged_pts}"
+        );
+        view.scroll(ViewScroll::Home);
+        frame(&ctx, &mut view, &input, WINDOW, Vec::new());
+        assert_eq!(offset_pts(&view), 0.0);
+        assert!(
+            view.rows.exact_count() < 600,
+            "{} rows measured",
+            view.rows.exact_count()
+        );
+    }
+
+    #[test]
+    fn row_labels_name_the_speaker_first_when_known() {
+        let mut cue = Cue {
+            start: Duration::from_secs(75),
+            text: "Hello there.".to_owned(),
+            ..Cue::default()
+        };
+        assert_eq!(row_label(&cue), "Hello there., 1:15");
+        cue.speaker = Some("Ana".to_owned());
+        assert_eq!(row_label(&cue), "Ana, Hello there., 1:15");
+    }
 }
