@@ -22,21 +22,27 @@ fn harness_for(path: PathBuf) -> Harness<'static, ReadalongApp> {
 
 /// The app opened on `path`, playing from `at` when given.
 fn harness_at(path: PathBuf, at: Option<Duration>) -> Harness<'static, ReadalongApp> {
-    let mut harness = Harness::builder()
-        .with_size(egui::vec2(1000.0, 640.0))
-        .build_eframe(move |cc| {
-            ReadalongApp::new(
-                cc,
-                StartOptions {
-                    path: Some(path),
-                    at,
-                    speed: None,
-                    audio: AudioChoice::Silent("test".to_owned()),
-                    state: StateChoice::InMemory,
-                    handle_signals: false,
-                },
-            )
-        });
+    harness_sized(path, at, egui::vec2(1000.0, 640.0))
+}
+
+fn harness_sized(
+    path: PathBuf,
+    at: Option<Duration>,
+    size: egui::Vec2,
+) -> Harness<'static, ReadalongApp> {
+    let mut harness = Harness::builder().with_size(size).build_eframe(move |cc| {
+        ReadalongApp::new(
+            cc,
+            StartOptions {
+                path: Some(path),
+                at,
+                speed: None,
+                audio: AudioChoice::Silent("test".to_owned()),
+                state: StateChoice::InMemory,
+                handle_signals: false,
+            },
+        )
+    });
     settle(&mut harness);
     harness
 }
@@ -360,4 +366,89 @@ fn rows_read_speaker_text_and_time() {
         readalong::timefmt::clock(named.start)
     );
     harness.get_by_label(&label);
+}
+
+#[test]
+fn escape_closes_the_keys_overlay_then_search() {
+    let mut harness = harness_for(fixture("episode"));
+    harness.key_press(Key::F1);
+    harness.run();
+    harness.get_by_label("Close");
+    harness.state_mut().send(Command::FocusSearch);
+    harness.run();
+    harness.key_press(Key::Escape);
+    harness.run();
+    assert!(
+        harness.query_by_label("Close").is_none(),
+        "Escape closed the keys first"
+    );
+    assert!(
+        harness.query_by_label("Search:").is_some(),
+        "search stays open"
+    );
+    harness.key_press(Key::Escape);
+    harness.run();
+    assert!(harness.query_by_label("Search:").is_none(), "then search");
+}
+
+#[test]
+fn escape_closes_a_dropdown_and_a_click_outside_it_does_not_seek() {
+    let mut harness = harness_for(fixture("episode"));
+    harness.get_by_label("File").click();
+    harness.run();
+    assert!(
+        harness.query_by_label("Open folder…").is_some(),
+        "the menu opened"
+    );
+    harness.key_press(Key::Escape);
+    harness.run();
+    assert!(
+        harness.query_by_label("Open folder…").is_none(),
+        "Escape closed the menu"
+    );
+
+    harness.get_by_label("File").click();
+    harness.run();
+    let before = harness.state().heard_position();
+    harness
+        .get_by_label_contains("The highlight tells me")
+        .click();
+    harness.run();
+    assert!(
+        harness.query_by_label("Open folder…").is_none(),
+        "the click closed the menu"
+    );
+    assert_eq!(
+        harness.state().heard_position(),
+        before,
+        "a click that closes a menu does not seek"
+    );
+    harness
+        .get_by_label_contains("The highlight tells me")
+        .click();
+    harness.run();
+    assert_eq!(
+        harness.state().heard_position(),
+        Duration::from_millis(14_500),
+        "the next click seeks"
+    );
+}
+
+#[test]
+fn every_control_is_reachable_at_480_by_400() {
+    let size = egui::vec2(480.0, 400.0);
+    let harness = harness_sized(fixture("episode"), None, size);
+    let window = egui::Rect::from_min_size(egui::Pos2::ZERO, size);
+    for label in [
+        "File", "▶ Play", "⟲ 15", "30 ⟳", "Position", "Speed", "Volume",
+    ] {
+        for node in harness.get_all_by_label_contains(label) {
+            let rect = node.rect();
+            assert!(
+                window.contains_rect(rect) && rect.width() >= 20.0,
+                "{label} at {rect:?} is not fully inside the 480 x 400 window"
+            );
+        }
+    }
+    harness.get_by_label_contains("Welcome back to the show");
 }

@@ -5,7 +5,11 @@ use std::time::Duration;
 use eframe::egui::{self, Slider, Ui};
 
 use super::command::Command;
+use crate::state::SPEED_RANGE;
 use crate::timefmt;
+
+/// Below this width the bar takes two rows.
+const ONE_ROW_MIN_WIDTH_PTS: f32 = 860.0;
 
 /// What the bar shows this frame.
 pub struct PlayerSnapshot {
@@ -32,15 +36,22 @@ pub struct PlayerBarOutput {
 /// Draws the bar and returns the commands given.
 pub fn player_bar_ui(ui: &mut Ui, snapshot: &PlayerSnapshot) -> PlayerBarOutput {
     let mut commands = Vec::new();
+    // A narrow window puts speed and volume on a second row, so the seek bar always has room.
+    let one_row = ui.available_width() >= ONE_ROW_MIN_WIDTH_PTS;
     let seek_bar_width_pts = ui
         .horizontal(|ui| {
             transport_ui(ui, snapshot, &mut commands);
             ui.separator();
-            speed_volume_ui(ui, snapshot, &mut commands);
-            ui.separator();
+            if one_row {
+                speed_volume_ui(ui, snapshot, &mut commands);
+                ui.separator();
+            }
             seek_ui(ui, snapshot, &mut commands)
         })
         .inner;
+    if !one_row {
+        ui.horizontal(|ui| speed_volume_ui(ui, snapshot, &mut commands));
+    }
     PlayerBarOutput {
         commands,
         seek_bar_width_pts,
@@ -79,7 +90,7 @@ fn transport_ui(ui: &mut Ui, snapshot: &PlayerSnapshot, commands: &mut Vec<Comma
 fn speed_volume_ui(ui: &mut Ui, snapshot: &PlayerSnapshot, commands: &mut Vec<Command>) {
     let mut speed = snapshot.speed;
     let response = ui.add(
-        Slider::new(&mut speed, 0.5..=3.0)
+        Slider::new(&mut speed, SPEED_RANGE)
             .step_by(0.05)
             .text("Speed")
             .custom_formatter(|v, _| format!("{v:.2}×")),
@@ -111,7 +122,7 @@ fn seek_ui(ui: &mut Ui, snapshot: &PlayerSnapshot, commands: &mut Vec<Command>) 
         .duration
         .map(timefmt::clock)
         .unwrap_or_else(|| "--:--".to_owned());
-    let width = (ui.available_width() - 60.0).max(80.0);
+    let width = (ui.available_width() - 60.0).max(60.0);
     ui.spacing_mut().slider_width = width;
     let response = ui
         .add_enabled(
@@ -119,6 +130,8 @@ fn seek_ui(ui: &mut Ui, snapshot: &PlayerSnapshot, commands: &mut Vec<Command>) 
             Slider::new(&mut at_secs, 0.0..=total_secs.max(1.0)).show_value(false),
         )
         .on_hover_text("Position");
+    let enabled = total_secs > 0.0;
+    response.widget_info(|| egui::WidgetInfo::slider(enabled, at_secs, "Position"));
     if response.changed()
         && let Ok(to) = Duration::try_from_secs_f64(at_secs)
     {
