@@ -452,3 +452,48 @@ fn every_control_is_reachable_at_480_by_400() {
     }
     harness.get_by_label_contains("Welcome back to the show");
 }
+
+#[test]
+fn ctrl_o_without_a_file_dialog_offers_readalong_s_own_open_box() {
+    let has_zenity = std::env::var_os("PATH")
+        .is_some_and(|paths| std::env::split_paths(&paths).any(|dir| dir.join("zenity").is_file()));
+    if has_zenity || std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_some() {
+        return; // The desktop can show a real dialog here.
+    }
+    let mut harness = harness_for(fixture("episode"));
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::O);
+    for _ in 0..300 {
+        harness.step();
+        if harness
+            .query_by_label_contains("A folder, an audio file or a transcript")
+            .is_some()
+        {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    harness.run();
+    assert!(
+        harness
+            .state()
+            .status_texts()
+            .iter()
+            .any(|t| t.contains("No file dialog")),
+        "the status bar says what is missing: {:?}",
+        harness.state().status_texts()
+    );
+    let dir = long_episode();
+    harness
+        .get_by_role(egui::accesskit::Role::TextInput)
+        .type_text(dir.path().to_str().expect("utf-8"));
+    harness.run();
+    harness.get_by_label("Open").click();
+    settle(&mut harness);
+    let transcript = harness.state().transcript().expect("opened");
+    assert_eq!(transcript.cues.len(), 200, "the typed folder was opened");
+    assert!(
+        harness
+            .query_by_label_contains("A folder, an audio file or a transcript")
+            .is_none()
+    );
+}

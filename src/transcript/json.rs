@@ -5,16 +5,9 @@ use serde_json::Value;
 
 use super::Parsed;
 use super::error::ParseError;
+use super::segment::Segment;
 use super::warnings::Warnings;
 use super::{podcasting, whisper};
-
-/// One element of the `segments` list and the line it starts on.
-pub(crate) struct Segment {
-    /// 1-based line where the element starts.
-    pub line: usize,
-    /// The element.
-    pub value: Value,
-}
 
 /// Reads a JSON transcript (Podcasting 2.0 or Whisper), telling them apart by their keys.
 pub(crate) fn read(text: &str, warnings: &mut Warnings) -> Result<Parsed, ParseError> {

@@ -22,6 +22,7 @@ mod markup;
 pub mod model;
 mod podcasting;
 pub mod search;
+mod segment;
 mod sniff;
 mod srt;
 mod text;

@@ -6,25 +6,15 @@ use std::time::Duration;
 use serde_json::Value;
 
 use super::Parsed;
-use super::json::Segment;
 use super::markup::collapse;
 use super::model::{Cue, Format, Word};
-use super::timestamp::from_secs_f64;
+use super::segment::{Segment, seconds};
 use super::warnings::Warnings;
 
 /// A merged line breaks after this many words...
 const MAX_WORDS: usize = 15;
 /// ...or where the pause between two words is longer than this.
 const MAX_GAP: Duration = Duration::from_millis(1500);
-
-/// A number of seconds, written as a JSON number or a numeric string.
-pub(crate) fn seconds(v: Option<&Value>) -> Option<Duration> {
-    match v? {
-        Value::Number(n) => from_secs_f64(n.as_f64()?),
-        Value::String(s) => from_secs_f64(s.trim().parse().ok()?),
-        _ => None,
-    }
-}
 
 struct Seg {
     line: usize,

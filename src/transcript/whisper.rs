@@ -4,10 +4,9 @@
 use serde_json::Value;
 
 use super::Parsed;
-use super::json::Segment;
 use super::markup::collapse;
 use super::model::{Cue, Format, Word};
-use super::podcasting::seconds;
+use super::segment::{Segment, seconds};
 use super::warnings::Warnings;
 
 /// Reads the segments; each becomes one cue, its words (trimmed) its word times.
