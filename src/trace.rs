@@ -1,4 +1,5 @@
-//! The sync trace: with `READALONG_TRACE=FILE`, one JSON line per playback event, for checking sync from outside.
+//! The sync trace: with `READALONG_TRACE=FILE`, one JSON line per playback event, for checking sync (and
+//! how soon a transcript shows) from outside.
 
 use std::fs::{File, OpenOptions};
 use std::io::Write;
@@ -21,6 +22,8 @@ pub enum TraceEvent {
     Pause,
     /// The lit line changed.
     Highlight,
+    /// The transcript view drew its first rows of a newly shown transcript (once per transcript).
+    Shown,
 }
 
 impl TraceEvent {
@@ -31,6 +34,7 @@ impl TraceEvent {
             TraceEvent::Play => "play",
             TraceEvent::Pause => "pause",
             TraceEvent::Highlight => "highlight",
+            TraceEvent::Shown => "shown",
         }
     }
 }

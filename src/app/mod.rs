@@ -25,7 +25,7 @@ use eframe::egui::{self, Context, Ui};
 use crate::audio::{OutputState, Player};
 use crate::episode::{EpisodeFiles, TranscriptChoice};
 use crate::state::{State, StateStore};
-use crate::trace::Trace;
+use crate::trace::{Trace, TraceEvent};
 use crate::transcript::Transcript;
 pub use command::Command;
 use opening::Opener;
@@ -419,6 +419,10 @@ impl ReadalongApp {
                 }
             })
             .inner;
+        if self.view.first_rows_drawn() {
+            self.trace
+                .record(TraceEvent::Shown, self.heard_position(), self.lit);
+        }
         // A click that closes a menu or dropdown only closes it; it never seeks.
         let clicked_away = self.popup_was_open;
         self.pending.extend(

@@ -139,6 +139,9 @@ pub struct TranscriptView {
     /// The row last clicked: a follow tick that lights it must not move the view under the pointer.
     quiet_row: Option<usize>,
     shown: Option<Shown>,
+    /// Rows have been drawn since this view was made, and whether that was already reported.
+    rows_drawn: bool,
+    rows_drawn_reported: bool,
 }
 
 /// Colours for one frame, taken from the theme.
@@ -204,6 +207,13 @@ impl TranscriptView {
     pub fn scroll(&mut self, how: ViewScroll) {
         self.quiet_row = None;
         self.pending = Some(Pending::Scroll(how));
+    }
+
+    /// True once, on the first frame this view (one per shown transcript) drew rows; false otherwise.
+    pub fn first_rows_drawn(&mut self) -> bool {
+        let first = self.rows_drawn && !self.rows_drawn_reported;
+        self.rows_drawn_reported |= first;
+        first
     }
 
     fn pending_is_follow_tick(&self) -> bool {
@@ -416,6 +426,7 @@ impl TranscriptView {
             if self.row_ui(ui, rect, index, input, &palette) {
                 commands.push(Command::SeekToCue(index));
             }
+            self.rows_drawn = true;
         }
     }
 

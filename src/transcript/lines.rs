@@ -114,6 +114,12 @@ pub(crate) struct CueText {
 }
 
 impl CueText {
+    /// Empties the text for the next cue, keeping its buffer.
+    pub(crate) fn clear(&mut self) {
+        self.text.clear();
+        self.truncated = false;
+    }
+
     /// Appends a line (with a `\n` before it unless it is the first).
     pub(crate) fn push_line(&mut self, line: &str) {
         if self.truncated {

@@ -19,8 +19,8 @@ pub(crate) struct RawCue<'a> {
     pub start: Duration,
     /// End time as written (it may be before the start; the caller checks).
     pub end: Duration,
-    /// Payload lines, in order.
-    pub payload: Vec<Line<'a>>,
+    /// Payload lines, in order (the lines after the timing line, up to the next timing line or the block's end).
+    pub payload: &'a [Line<'a>],
 }
 
 /// Reads a `start --> end [settings]` line.
@@ -56,11 +56,13 @@ pub(crate) fn has_signature(first_line: &str) -> bool {
         .is_some_and(|rest| rest.is_empty() || rest.starts_with([' ', '\t']))
 }
 
-/// Splits the file into its header's title (text after `WEBVTT`) and raw cues.
+/// Splits the file into its header's title (text after `WEBVTT`, returned) and raw cues, handed to `each` in file
+/// order as they are found: a big file's cues are never all held as raw cues at once.
 pub(crate) fn raw_cues<'a>(
-    lines: &[Line<'a>],
+    lines: &'a [Line<'a>],
     warnings: &mut Warnings,
-) -> (Option<String>, Vec<RawCue<'a>>) {
+    mut each: impl FnMut(RawCue<'a>, &mut Warnings),
+) -> Option<String> {
     let mut title = None;
     let mut i = lines
         .iter()
@@ -93,7 +95,6 @@ pub(crate) fn raw_cues<'a>(
             );
         }
     }
-    let mut cues = Vec::new();
     while i < lines.len() {
         // Skip blank lines between blocks.
         while lines.get(i).is_some_and(Line::is_blank) {
@@ -128,37 +129,44 @@ pub(crate) fn raw_cues<'a>(
             warnings.push(first.number, what);
             continue;
         };
-        let mut current: Option<RawCue> = None;
-        for l in block.get(t..).unwrap_or(&[]) {
-            if let Some((start, end)) = timing(l.text) {
-                if let Some(c) = current.take() {
-                    cues.push(c);
+        // Each timing line starts a cue whose payload runs to the next timing line in the block.
+        let mut rest = block.get(t..).unwrap_or(&[]);
+        let mut next = rest.first().and_then(|l| Some((l.number, timing(l.text)?)));
+        while let Some((line, (start, end))) = next.take() {
+            rest = rest.get(1..).unwrap_or(&[]);
+            let mut len = 0;
+            for l in rest {
+                if let Some(times) = timing(l.text) {
+                    next = Some((l.number, times));
+                    break;
                 }
-                current = Some(RawCue {
-                    line: l.number,
+                len += 1;
+            }
+            let (payload, after) = rest.split_at(len);
+            rest = after;
+            each(
+                RawCue {
+                    line,
                     start,
                     end,
-                    payload: Vec::new(),
-                });
-            } else if let Some(c) = current.as_mut() {
-                c.payload.push(*l);
-            }
-        }
-        if let Some(c) = current {
-            cues.push(c);
+                    payload,
+                },
+                warnings,
+            );
         }
     }
-    (title, cues)
+    title
 }
 
 /// Reads the lines as WebVTT.
 pub(crate) fn read(lines: &[Line], warnings: &mut Warnings) -> Parsed {
-    let (title, raw) = raw_cues(lines, warnings);
     let last_line = lines.last().map_or(0, |l| l.number);
     let mut cues = Vec::new();
-    for c in raw {
-        let mut text = CueText::default();
-        for l in &c.payload {
+    // One buffer for every cue's joined payload; each cue's own text is built from it.
+    let mut text = CueText::default();
+    let title = raw_cues(lines, warnings, |c, warnings| {
+        text.clear();
+        for l in c.payload {
             text.push_line(l.text);
         }
         if text.truncated {
@@ -173,7 +181,7 @@ pub(crate) fn read(lines: &[Line], warnings: &mut Warnings) -> Parsed {
             c.line,
             at_end,
         );
-    }
+    });
     Parsed {
         title,
         format: Format::WebVtt,

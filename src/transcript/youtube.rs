@@ -64,7 +64,8 @@ fn push_pieces(
 /// A line is not new when it repeats the previous cue's last line as the first of several
 /// (the rolling carry-over), or when a cue of at most 50 ms only repeats it (a hold cue).
 pub(crate) fn read(lines: &[Line], warnings: &mut Warnings) -> Parsed {
-    let (title, raw) = vtt::raw_cues(lines, warnings);
+    let mut raw = Vec::new();
+    let title = vtt::raw_cues(lines, warnings, |c, _| raw.push(c));
     let mut cues = Vec::new();
     let mut prev_last = String::new();
     for c in raw {
