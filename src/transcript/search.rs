@@ -40,7 +40,18 @@ pub fn find(t: &Transcript, query: &str) -> Vec<Match> {
     }
     let needle: String = query.chars().flat_map(char::to_lowercase).collect();
     let mut out = Vec::new();
+    let mut ascii = String::new();
     for (cue, c) in t.cues.iter().enumerate() {
+        // Most cues are ASCII: fold them in place of one reused buffer, where byte offsets stay
+        // the same, and skip the cue unless the needle is there.
+        if c.text.is_ascii() {
+            ascii.clear();
+            ascii.push_str(&c.text);
+            ascii.make_ascii_lowercase();
+            if !ascii.contains(&needle) {
+                continue;
+            }
+        }
         let folded = fold(&c.text);
         let mut from = 0;
         let mut last_end = 0;
