@@ -8,32 +8,32 @@
 //! (see [`output`]); otherwise from a [`clock::SilentClock`] advancing at `speed`.
 
 pub mod clock;
+pub mod error;
 pub mod mp3_index;
 pub mod mp4_track;
 pub mod output;
+pub mod priority;
 pub mod source;
 pub mod stretch;
+pub mod units;
 
 #[cfg(test)]
 mod tests;
 
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
-use std::sync::atomic::Ordering;
 use std::sync::mpsc::{self, Receiver, Sender};
 use std::time::{Duration, Instant};
 
 use clock::SilentClock;
-use output::{DecodeCmd, Output};
-use source::{MediaSource, OpenedMedia, duration_to_frames, frames_to_duration, open_media};
+pub use error::AudioError;
+use output::Output;
+pub use source::open_media;
+use source::{MediaSource, OpenedMedia};
+pub use units::{MAX_SPEED, MIN_SPEED, SPEED_RANGE};
+use units::{clamp_speed, clamp_volume, duration_to_frames, frames_to_duration};
 
 /// How long [`Player::new`] waits for the output device before falling back to a silent clock.
 pub const DEVICE_OPEN_TIMEOUT: Duration = Duration::from_secs(2);
-
-/// Slowest supported speed.
-pub const MIN_SPEED: f32 = 0.5;
-/// Fastest supported speed.
-pub const MAX_SPEED: f32 = 3.0;
 
 /// Where the audio goes.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -73,7 +73,7 @@ pub enum PlayerEvent {
     Failed {
         /// Request id returned by `open`.
         request: u64,
-        /// Human-readable reason.
+        /// What went wrong, naming the file (an [`AudioError`]'s message).
         error: String,
     },
     /// Playback reached the end (emitted once; the player is then paused at the end).
@@ -83,7 +83,7 @@ pub enum PlayerEvent {
 /// Messages from the `audio-open` thread.
 enum OpenMsg {
     Progress(f32),
-    Done(Result<OpenedMedia, String>),
+    Done(Result<OpenedMedia, AudioError>),
 }
 
 /// What is known about the loaded file.
@@ -95,6 +95,9 @@ struct LoadedInfo {
 }
 
 /// The audio player, owned by the UI thread.
+///
+/// Whether it plays is kept in one place, the [`SilentClock`]'s running state; the output's
+/// callback gets a copy through [`Player::set_playing`], the only function that changes it.
 pub struct Player {
     output_state: OutputState,
     output: Option<Output>,
@@ -103,17 +106,12 @@ pub struct Player {
     open_tx: Sender<(u64, OpenMsg)>,
     open_rx: Receiver<(u64, OpenMsg)>,
     loaded: Option<LoadedInfo>,
-    /// Drives the position without device or file; kept in step otherwise.
+    /// Drives the position without device or file; kept in step otherwise. Its running state
+    /// is whether the player plays.
     clock: SilentClock,
-    playing: bool,
     speed: f32,
-    volume: f32,
-    /// Seek generation (device mode).
-    generation: u64,
     /// Position playback restarts from after the last seek (device mode).
     seek_target: Duration,
-    /// `(generation, frames)` last reported, to never go backwards within a generation.
-    last_heard: Mutex<(u64, f64)>,
     end_emitted: bool,
     pending_events: Vec<PlayerEvent>,
 }
@@ -129,11 +127,12 @@ impl Player {
     pub fn new() -> Player {
         match Output::open_default(DEVICE_OPEN_TIMEOUT) {
             Ok(output) => {
-                let name = output.name.clone();
+                let name = output.name().to_string();
                 Player::with_output(OutputState::Device { name }, Some(output))
             }
-            Err(reason) => {
-                log::warn!("no audio output, using a silent clock: {reason}");
+            Err(err) => {
+                log::warn!("no audio output, using a silent clock: {err}");
+                let reason = err.to_string();
                 Player::with_output(OutputState::NoDevice { reason }, None)
             }
         }
@@ -160,12 +159,8 @@ impl Player {
             open_rx,
             loaded: None,
             clock: SilentClock::default(),
-            playing: false,
             speed: 1.0,
-            volume: 1.0,
-            generation: 0,
             seek_target: Duration::ZERO,
-            last_heard: Mutex::new((0, f64::NEG_INFINITY)),
             end_emitted: false,
             pending_events: Vec::new(),
         }
@@ -196,13 +191,13 @@ impl Player {
                         let _ = progress_tx.send((request, OpenMsg::Progress(fraction)));
                     }
                 };
-                let result = open_media(&path, &mut progress).map_err(|err| err.to_string());
+                let result = open_media(&path, &mut progress);
                 let _ = tx.send((request, OpenMsg::Done(result)));
             });
         if let Err(err) = spawned {
             self.pending_events.push(PlayerEvent::Failed {
                 request,
-                error: format!("could not start the audio-open thread: {err}"),
+                error: AudioError::thread("audio-open", &err).to_string(),
             });
             self.current_request = None;
         }
@@ -217,9 +212,9 @@ impl Player {
         let now = Instant::now();
         self.clock.seek(Duration::ZERO, now);
         self.end_emitted = false;
-        self.new_generation(Duration::ZERO);
-        if let Some(output) = &self.output {
-            let _ = output.decode_tx.send(DecodeCmd::Unload);
+        self.seek_target = Duration::ZERO;
+        if let Some(output) = &mut self.output {
+            output.unload();
         }
     }
 
@@ -247,16 +242,17 @@ impl Player {
                 }
                 OpenMsg::Done(Err(error)) => {
                     self.current_request = None;
-                    events.push(PlayerEvent::Failed { request, error });
+                    events.push(PlayerEvent::Failed {
+                        request,
+                        error: error.to_string(),
+                    });
                 }
             }
         }
-        if let Some(output) = &self.output
-            && output.shared.device_failed.load(Ordering::Relaxed)
-        {
-            self.fall_back_to_silent("the audio device failed");
+        if self.output.as_ref().is_some_and(Output::has_failed) {
+            self.fall_back_to_silent(&AudioError::DeviceFailed.to_string());
         }
-        if self.playing
+        if self.is_playing()
             && !self.end_emitted
             && let Some(loaded) = self.loaded
             && self.reached_end(loaded)
@@ -276,12 +272,10 @@ impl Player {
         }
         if self.device_mode().is_some()
             && let Some(output) = &self.output
-            && let Ok(log) = output.shared.log.lock()
-            && let Some((generation, end_frames)) = log.ended
-            && generation == self.generation
+            && let Some(end_frames) = output.ended_frames()
         {
-            return log
-                .heard_frames(generation, Instant::now())
+            return output
+                .heard_frames(Instant::now())
                 .is_some_and(|heard| heard >= end_frames - 0.5);
         }
         false
@@ -312,32 +306,11 @@ impl Player {
         let start = self.clock.position(now).min(duration);
         self.clock.seek(start, now);
         let start_frame = duration_to_frames(start, info.sample_rate_hz).min(info.total_frames);
-        self.new_generation(start);
-        if let Some(output) = &self.output {
-            let _ = output.decode_tx.send(DecodeCmd::Load {
-                generation: self.generation,
-                source: Box::new(source),
-                start_frame,
-                speed: f64::from(self.speed),
-            });
+        self.seek_target = start;
+        if let Some(output) = &mut self.output {
+            output.load(source, start_frame, f64::from(self.speed));
         } else {
             drop::<MediaSource>(source);
-        }
-    }
-
-    /// Starts a new seek generation restarting at `start`.
-    fn new_generation(&mut self, start: Duration) {
-        self.generation += 1;
-        self.seek_target = start;
-        if let Ok(mut last) = self.last_heard.lock() {
-            // Nothing heard yet in this generation: `heard_position` reports `seek_target`.
-            *last = (self.generation, f64::NEG_INFINITY);
-        }
-        if let Some(output) = &self.output {
-            output
-                .shared
-                .generation
-                .store(self.generation, Ordering::Release);
         }
     }
 
@@ -353,26 +326,31 @@ impl Player {
         {
             self.seek(Duration::ZERO);
         }
-        self.playing = true;
         self.end_emitted = false;
-        self.clock.play(Instant::now());
-        if let Some(output) = &self.output {
-            output.shared.playing.store(true, Ordering::Release);
-        }
+        self.set_playing(true);
     }
 
     /// Pauses playback.
     pub fn pause(&mut self) {
-        self.playing = false;
-        self.clock.pause(Instant::now());
+        self.set_playing(false);
+    }
+
+    /// The one place that starts and stops playback: the clock, and the output's copy.
+    fn set_playing(&mut self, playing: bool) {
+        let now = Instant::now();
+        if playing {
+            self.clock.play(now);
+        } else {
+            self.clock.pause(now);
+        }
         if let Some(output) = &self.output {
-            output.shared.playing.store(false, Ordering::Release);
+            output.set_playing(playing);
         }
     }
 
     /// True while playing.
     pub fn is_playing(&self) -> bool {
-        self.playing
+        self.clock.is_running()
     }
 
     /// Seeks (non-blocking). `heard_position` reports `to` right after, and stays exactly
@@ -384,16 +362,12 @@ impl Player {
         };
         self.end_emitted = false;
         self.clock.seek(to, Instant::now());
-        if let Some(loaded) = self.device_mode() {
+        if let Some(loaded) = self.device_mode()
+            && let Some(output) = &mut self.output
+        {
             let frame = duration_to_frames(to, loaded.sample_rate_hz).min(loaded.total_frames);
-            self.new_generation(to);
-            if let Some(output) = &self.output {
-                let _ = output.decode_tx.send(DecodeCmd::Seek {
-                    generation: self.generation,
-                    frame,
-                    speed: f64::from(self.speed),
-                });
-            }
+            self.seek_target = to;
+            output.seek(frame, f64::from(self.speed));
         }
     }
 
@@ -402,27 +376,12 @@ impl Player {
         if let Some(loaded) = self.device_mode()
             && let Some(output) = &self.output
         {
-            // Read the time while holding the lock: anchors published before it are then
-            // never in the future relative to `now` because the callback could not publish.
             let heard = output
-                .shared
-                .log
-                .lock()
-                .ok()
-                .and_then(|log| log.heard_frames(self.generation, Instant::now()));
-            let Ok(mut last) = self.last_heard.lock() else {
-                return self.seek_target;
-            };
-            let same_generation = last.0 == self.generation;
-            let frames = match (heard, same_generation) {
-                (Some(heard), true) => heard.max(last.1),
-                (Some(heard), false) => heard,
-                (None, true) => last.1,
-                (None, false) => return self.seek_target,
-            };
-            let frames = frames.clamp(0.0, loaded.total_frames as f64);
-            *last = (self.generation, frames);
-            return exact_duration(frames, loaded).max(self.seek_target);
+                .heard_frames(Instant::now())
+                .map_or(Duration::ZERO, |frames| {
+                    exact_duration(frames.clamp(0.0, loaded.total_frames as f64), loaded)
+                });
+            return heard.max(self.seek_target);
         }
         let now = Instant::now();
         let position = self.clock.position(now);
@@ -437,14 +396,11 @@ impl Player {
         self.loaded.map(|l| l.duration)
     }
 
-    /// Sets the speed (clamped to 0.5..=3.0). The pitch stays (time stretch, see [`stretch`]).
-    /// With a device, playback restarts at the heard position so the change is heard at once.
+    /// Sets the speed (clamped to [`SPEED_RANGE`]). The pitch stays (time stretch, see
+    /// [`stretch`]). With a device, playback restarts at the heard position so the change is
+    /// heard at once.
     pub fn set_speed(&mut self, speed: f32) {
-        let speed = if speed.is_finite() {
-            speed.clamp(MIN_SPEED, MAX_SPEED)
-        } else {
-            1.0
-        };
+        let speed = clamp_speed(speed);
         if speed == self.speed {
             return;
         }
@@ -458,31 +414,15 @@ impl Player {
 
     /// Sets the volume (clamped to 0..=1).
     pub fn set_volume(&mut self, volume: f32) {
-        let volume = if volume.is_finite() {
-            volume.clamp(0.0, 1.0)
-        } else {
-            1.0
-        };
-        self.volume = volume;
         if let Some(output) = &self.output {
-            output
-                .shared
-                .volume_bits
-                .store(volume.to_bits(), Ordering::Relaxed);
+            output.set_volume(clamp_volume(volume));
         }
     }
 
     /// Output latency reported by the device (callback -> speaker) in the latest callback and
     /// the callback size in frames; `None` without a device or before the first callback.
     pub fn output_latency(&self) -> Option<(Duration, u64)> {
-        let shared = &self.output.as_ref()?.shared;
-        let callback_frames = shared.callback_frames.load(Ordering::Relaxed);
-        (callback_frames > 0).then(|| {
-            (
-                Duration::from_nanos(shared.latency_nanos.load(Ordering::Relaxed)),
-                callback_frames,
-            )
-        })
+        self.output.as_ref()?.latency()
     }
 
     /// True once a file is loaded.

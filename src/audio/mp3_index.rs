@@ -1,14 +1,16 @@
 //! MP3 frame index: exact duration, frame -> byte offset table and gapless (LAME tag) info.
 //!
 //! The scanner walks every MPEG audio Layer III frame header (MPEG 1, 2 and 2.5), skipping
-//! ID3v2 tags at the start and stopping at an ID3v1 / APEv2 tail. Garbage between frames is
+//! ID3v2 tags of any size at the start (several in a row, with or without a footer) and stopping
+//! at an ID3v1 / APEv2 / appended ID3v2 tail. Garbage between frames is
 //! skipped by resynchronising on the next header that is followed by another valid header.
 //! The first frame is checked for a Xing/Info (or VBRI) tag, which is not audio and is
 //! excluded from the index; a LAME extension in it supplies the encoder delay and padding.
 
 use std::fs::File;
-use std::io::{Read, Seek, SeekFrom};
-use std::path::Path;
+use std::io::{self, Read, Seek, SeekFrom};
+
+use super::units::{channels_name, frames_to_duration, rate_name};
 
 /// Fixed delay of a standard MP3 decoder (polyphase filterbank + IMDCT overlap), in samples.
 pub const DECODER_DELAY_SAMPLES: u64 = 529;
@@ -29,8 +31,8 @@ const MAX_FRAME_BYTES: usize = 2_890;
 #[derive(Debug, thiserror::Error)]
 pub enum IndexError {
     /// The file could not be read.
-    #[error("could not read file: {0}")]
-    Io(#[from] std::io::Error),
+    #[error("could not read the file ({})", crate::files::io_reason(.0.kind()))]
+    Io(#[from] io::Error),
     /// No MPEG Layer III frame was found.
     #[error("no MPEG audio Layer III frames found")]
     NoFrames,
@@ -237,17 +239,13 @@ impl Mp3Index {
 
     /// Exact playable duration.
     pub fn duration(&self) -> std::time::Duration {
-        super::source::frames_to_duration(self.valid_samples(), self.sample_rate_hz)
+        frames_to_duration(self.valid_samples(), self.sample_rate_hz)
     }
 
     /// Human-readable description, e.g. "MP3 44.1 kHz stereo, VBR, LAME tag".
     pub fn description(&self) -> String {
-        let rate_khz = f64::from(self.sample_rate_hz) / 1000.0;
-        let channels = match self.channels {
-            1 => "mono".to_string(),
-            2 => "stereo".to_string(),
-            n => format!("{n} ch"),
-        };
+        let rate = rate_name(self.sample_rate_hz);
+        let channels = channels_name(self.channels);
         let mode = if self.variable_bitrate { "VBR" } else { "CBR" };
         let tag = match (self.lame, self.info_tag) {
             (Some(_), _) => "LAME tag",
@@ -257,33 +255,64 @@ impl Mp3Index {
             (None, None) if self.lame_marker => "no gapless tag, LAME delay assumed",
             (None, None) => "no gapless tag",
         };
-        format!("MP3 {rate_khz} kHz {channels}, {mode}, {tag}")
+        format!("MP3 {rate} {channels}, {mode}, {tag}")
     }
 
-    /// Index an MP3 file. `progress` is called with the fraction of bytes scanned.
-    pub fn scan_file(path: &Path, progress: &mut dyn FnMut(f32)) -> Result<Mp3Index, IndexError> {
-        let mut file = File::open(path)?;
+    /// Indexes an open MP3 file. `progress` is called with the fraction of bytes scanned.
+    pub fn scan_file(
+        file: &mut File,
+        progress: &mut dyn FnMut(f32),
+    ) -> Result<Mp3Index, IndexError> {
         let file_len_bytes = file.metadata()?.len();
-        let audio_end = audio_end_offset(&mut file, file_len_bytes)?;
-        file.seek(SeekFrom::Start(0))?;
-        let mut index = scan(&mut file, audio_end, progress)?;
+        let audio_start = audio_start_offset(file, file_len_bytes)?;
+        let audio_end = audio_end_offset(file, file_len_bytes)?.max(audio_start);
+        file.seek(SeekFrom::Start(audio_start))?;
+        let mut index = scan(file, audio_start, audio_end, progress)?;
         if index.lame.is_none()
             && let (Some(&first), Some(&last)) =
                 (index.frame_offsets.first(), index.frame_offsets.last())
         {
-            index.lame_marker = contains_lame_marker(&mut file, first, audio_end)?
-                || contains_lame_marker(
-                    &mut file,
-                    last.saturating_sub(MARKER_SEARCH_BYTES),
-                    audio_end,
-                )?;
+            index.lame_marker = contains_lame_marker(file, first, audio_end)?
+                || contains_lame_marker(file, last.saturating_sub(MARKER_SEARCH_BYTES), audio_end)?;
         }
         Ok(index)
     }
 }
 
+/// Bytes after the ID3v2 tags searched for the first frame by [`starts_like_mp3`].
+const FIRST_FRAME_SEARCH_BYTES: u64 = 64 * 1024;
+
+/// Whether `file` starts like an MP3: a Layer III frame followed by another one of the same
+/// stream, right at the start, or within [`FIRST_FRAME_SEARCH_BYTES`] after ID3v2 tags (of any
+/// size; some taggers pad after the tag). The file position is left anywhere.
+pub fn starts_like_mp3(file: &mut File) -> io::Result<bool> {
+    let file_len_bytes = file.metadata()?.len();
+    let start = audio_start_offset(file, file_len_bytes)?;
+    let search = if start > 0 {
+        FIRST_FRAME_SEARCH_BYTES
+    } else {
+        1
+    };
+    let len = file_len_bytes
+        .saturating_sub(start)
+        .min(search + 2 * MAX_FRAME_BYTES as u64);
+    let mut bytes = vec![0u8; len as usize];
+    read_at(file, start, &mut bytes)?;
+    let header_at = |pos: usize| {
+        let b = bytes.get(pos..pos + 4)?;
+        FrameHeader::parse([b[0], b[1], b[2], b[3]])
+    };
+    let found = (0..(search as usize).min(bytes.len())).any(|pos| {
+        header_at(pos).is_some_and(|first| {
+            let next = pos + first.frame_len_bytes();
+            next == bytes.len() || header_at(next).is_some_and(|h| h.same_stream(&first))
+        })
+    });
+    Ok(found)
+}
+
 /// Whether "LAME" occurs in the first [`MARKER_SEARCH_BYTES`] from `start` (before `end`).
-fn contains_lame_marker(file: &mut File, start: u64, end: u64) -> std::io::Result<bool> {
+fn contains_lame_marker(file: &mut File, start: u64, end: u64) -> io::Result<bool> {
     let len = end.saturating_sub(start).min(MARKER_SEARCH_BYTES);
     let mut bytes = vec![0u8; len as usize];
     file.seek(SeekFrom::Start(start))?;
@@ -291,31 +320,94 @@ fn contains_lame_marker(file: &mut File, start: u64, end: u64) -> std::io::Resul
     Ok(bytes.windows(4).any(|w| w == b"LAME"))
 }
 
-/// Finds where audio data ends, excluding an ID3v1 tag and/or an APEv2 tag at the tail.
-fn audio_end_offset(file: &mut File, file_len_bytes: u64) -> Result<u64, IndexError> {
+/// Reads `buf.len()` bytes at `offset`.
+fn read_at(file: &mut File, offset: u64, buf: &mut [u8]) -> io::Result<()> {
+    file.seek(SeekFrom::Start(offset))?;
+    file.read_exact(buf)
+}
+
+/// A 28-bit "syncsafe" integer (7 bits per byte), as ID3v2 stores sizes.
+fn syncsafe(bytes: &[u8]) -> u64 {
+    bytes
+        .iter()
+        .fold(0u64, |acc, b| (acc << 7) | u64::from(b & 0x7F))
+}
+
+/// Total length of an ID3v2 tag (header, body and footer) whose 10-byte header or footer is
+/// `bytes` starting with `magic` ("ID3" for a header, "3DI" for a footer); `None` if it is not
+/// one.
+fn id3v2_len(bytes: &[u8; 10], magic: &[u8; 3]) -> Option<u64> {
+    let (major, minor, flags) = (bytes[3], bytes[4], bytes[5]);
+    if &bytes[..3] != magic
+        || major == 0xFF
+        || minor == 0xFF
+        || bytes[6..].iter().any(|b| b & 0x80 != 0)
+    {
+        return None;
+    }
+    // Only ID3v2.4 has a footer; the flag bit means nothing in older versions.
+    let footer = if major >= 4 && flags & 0x10 != 0 {
+        10
+    } else {
+        0
+    };
+    Some(10 + syncsafe(&bytes[6..]) + footer)
+}
+
+/// Where audio data starts: after every ID3v2 tag at the start of the file, whatever its size.
+fn audio_start_offset(file: &mut File, file_len_bytes: u64) -> io::Result<u64> {
+    let mut pos = 0u64;
+    let mut header = [0u8; 10];
+    while pos + 10 <= file_len_bytes {
+        read_at(file, pos, &mut header)?;
+        match id3v2_len(&header, b"ID3") {
+            Some(len) => pos += len,
+            None => break,
+        }
+    }
+    Ok(pos.min(file_len_bytes))
+}
+
+/// Finds where audio data ends, excluding ID3v1, APEv2 and appended ID3v2 (with footer) tags
+/// at the tail.
+fn audio_end_offset(file: &mut File, file_len_bytes: u64) -> io::Result<u64> {
     let mut end = file_len_bytes;
     if end >= 128 {
         let mut tag = [0u8; 3];
-        file.seek(SeekFrom::Start(end - 128))?;
-        file.read_exact(&mut tag)?;
+        read_at(file, end - 128, &mut tag)?;
         if &tag == b"TAG" {
             end -= 128;
         }
     }
+    while let Some(len) = tail_tag_len(file, end)? {
+        end = end.saturating_sub(len);
+    }
+    Ok(end)
+}
+
+/// Length of an APEv2 tag or an ID3v2 tag with a footer that ends at `end`, if there is one.
+fn tail_tag_len(file: &mut File, end: u64) -> io::Result<Option<u64>> {
     if end >= 32 {
         let mut footer = [0u8; 32];
-        file.seek(SeekFrom::Start(end - 32))?;
-        file.read_exact(&mut footer)?;
+        read_at(file, end - 32, &mut footer)?;
         if &footer[..8] == b"APETAGEX" {
             let size = u64::from(u32::from_le_bytes([
                 footer[12], footer[13], footer[14], footer[15],
             ]));
             let flags = u32::from_le_bytes([footer[20], footer[21], footer[22], footer[23]]);
             let header = if flags & (1 << 31) != 0 { 32 } else { 0 };
-            end = end.saturating_sub(size + header);
+            return Ok(Some(size + header).filter(|&len| len > 0));
         }
     }
-    Ok(end)
+    if end >= 10 {
+        let mut footer = [0u8; 10];
+        read_at(file, end - 10, &mut footer)?;
+        // A footer repeats the header: the tag is its body plus header and footer.
+        if id3v2_len(&footer, b"3DI").is_some() {
+            return Ok(Some(20 + syncsafe(&footer[6..])));
+        }
+    }
+    Ok(None)
 }
 
 /// A sliding window over the file, read in large chunks.
@@ -331,10 +423,21 @@ struct Window<'a, R: Read> {
 
 impl<R: Read> Window<'_, R> {
     /// Ensures `buf` holds bytes from `pos` to at least `pos + need` (or to `end`).
-    fn ensure(&mut self, pos: u64, need: usize) -> std::io::Result<()> {
+    fn ensure(&mut self, pos: u64, need: usize) -> io::Result<()> {
         let have_end = self.base + self.buf.len() as u64;
         if pos + need as u64 <= have_end || self.eof {
             return Ok(());
+        }
+        if pos > have_end {
+            // A jump past everything read: skip the bytes in between without keeping them.
+            let skip = pos - have_end;
+            let skipped = io::copy(&mut (&mut *self.reader).take(skip), &mut io::sink())?;
+            self.buf.clear();
+            self.base = have_end + skipped;
+            if skipped < skip {
+                self.eof = true;
+                return Ok(());
+            }
         }
         // Drop consumed bytes, keep the tail from `pos`.
         let keep_from = (pos.saturating_sub(self.base) as usize).min(self.buf.len());
@@ -368,35 +471,21 @@ impl<R: Read> Window<'_, R> {
     }
 }
 
-/// Scans `reader` (positioned at offset 0) up to `audio_end`.
+/// Scans `reader` (positioned at `audio_start`) up to `audio_end`.
 fn scan<R: Read>(
     reader: &mut R,
+    audio_start: u64,
     audio_end: u64,
     progress: &mut dyn FnMut(f32),
 ) -> Result<Mp3Index, IndexError> {
     let mut win = Window {
         reader,
         buf: Vec::with_capacity(READ_CHUNK_BYTES * 2),
-        base: 0,
+        base: audio_start,
         end: audio_end,
         eof: false,
     };
-    let mut pos: u64 = 0;
-
-    // Skip (possibly several) ID3v2 tags.
-    loop {
-        win.ensure(pos, 10)?;
-        let bytes = win.slice(pos);
-        if bytes.len() >= 10 && &bytes[..3] == b"ID3" {
-            let size = bytes[6..10]
-                .iter()
-                .fold(0u64, |acc, b| (acc << 7) | u64::from(b & 0x7F));
-            let footer = if bytes[5] & 0x10 != 0 { 10 } else { 0 };
-            pos += 10 + size + footer;
-        } else {
-            break;
-        }
-    }
+    let mut pos = audio_start;
 
     let mut first: Option<FrameHeader> = None;
     let mut first_bitrate_kbps = 0;

@@ -8,7 +8,6 @@
 
 use std::fs::File;
 use std::io::{Read, Seek, SeekFrom};
-use std::path::Path;
 
 /// Largest `moov` box read into memory.
 const MAX_MOOV_BYTES: u64 = 64 * 1024 * 1024;
@@ -27,8 +26,7 @@ pub struct Mp4Track {
 }
 
 /// Reads the first audio track's facts; `None` if the file is not MP4 or states nothing.
-pub fn read_mp4_track(path: &Path) -> Option<Mp4Track> {
-    let mut file = File::open(path).ok()?;
+pub fn read_mp4_track(file: &mut File) -> Option<Mp4Track> {
     let len = file.metadata().ok()?.len();
     let mut offset = 0u64;
     while offset + 8 <= len {

@@ -1,4 +1,8 @@
-//! Decoded, sample-accurately seekable audio source over symphonia (a `rodio::Source`).
+//! Decoded, sample-accurately seekable audio source over symphonia.
+//!
+//! Files are opened only if they are regular files ([`crate::files::open_regular`]), and a file
+//! that is plainly something else (an image, a document) is named as such before any decoder
+//! looks at it.
 //!
 //! MP3 files are decoded frame by frame from our own [`Mp3Index`]: seeking resets the decoder,
 //! starts [`MP3_PREROLL_FRAMES`] frames before the target frame (to refill the bit reservoir
@@ -15,9 +19,8 @@
 
 use std::fs::File;
 use std::io::{BufReader, Read, Seek, SeekFrom};
-use std::num::NonZero;
 use std::path::Path;
-use std::sync::{Arc, OnceLock};
+use std::sync::OnceLock;
 use std::time::Duration;
 
 use symphonia::core::audio::SampleBuffer;
@@ -32,38 +35,27 @@ use symphonia::core::meta::MetadataOptions;
 use symphonia::core::probe::Hint;
 use symphonia::core::units::TimeBase;
 
-use super::mp3_index::{FrameHeader, Mp3Index};
+use super::error::{AudioError, DecodeError};
+use super::mp3_index::{FrameHeader, IndexError, Mp3Index, starts_like_mp3};
 use super::mp4_track::{Mp4Track, read_mp4_track};
+use super::units::{channels_name, frames_to_duration, rate_name};
+use crate::files;
 
 /// Frames decoded (and discarded) before the target frame after an MP3 seek. The bit
 /// reservoir reaches back at most 511 bytes (about 2 frames at 128 kbit/s, up to ~5 at
 /// 32 kbit/s), and the IMDCT overlap needs one more frame.
 pub const MP3_PREROLL_FRAMES: usize = 8;
 
-/// Errors from opening or decoding media.
-#[derive(Debug, thiserror::Error)]
-pub enum SourceError {
-    /// Reading the file failed.
-    #[error("I/O error: {0}")]
-    Io(#[from] std::io::Error),
-    /// Indexing the MP3 failed.
-    #[error("{0}")]
-    Index(#[from] super::mp3_index::IndexError),
-    /// Symphonia failed.
-    #[error("{0}")]
-    Symphonia(#[from] SymError),
-    /// The format or codec is not supported.
-    #[error("{0}")]
-    Unsupported(String),
-}
+/// Bytes read from the start of a file to tell what it is.
+const SNIFF_BYTES: usize = 64;
 
 /// A decoder backend producing blocks of interleaved samples with their media start frame.
 trait Backend: Send {
     /// Decodes the next block into `out` (cleared first). Returns the media frame index of the
     /// first frame in `out` (may be negative for MP3 delay), or `None` at the end.
-    fn next_block(&mut self, out: &mut Vec<f32>) -> Result<Option<i64>, SourceError>;
+    fn next_block(&mut self, out: &mut Vec<f32>) -> Result<Option<i64>, DecodeError>;
     /// Repositions so that subsequent blocks cover `frame` (they may start earlier).
-    fn seek(&mut self, frame: u64) -> Result<(), SourceError>;
+    fn seek(&mut self, frame: u64) -> Result<(), DecodeError>;
 }
 
 /// What [`open_media`] produces.
@@ -134,7 +126,7 @@ impl MediaSource {
     }
 
     /// Seeks so that the next sample returned is exactly media frame `frame`.
-    pub fn seek_to_frame(&mut self, frame: u64) -> Result<(), SourceError> {
+    pub fn seek_to_frame(&mut self, frame: u64) -> Result<(), DecodeError> {
         let frame = frame.min(self.total_frames);
         self.buf.clear();
         self.buf_pos = 0;
@@ -205,61 +197,46 @@ impl MediaSource {
     }
 }
 
-impl Iterator for MediaSource {
-    type Item = rodio::Sample;
-
-    fn next(&mut self) -> Option<rodio::Sample> {
-        if self.buf_pos >= self.buf.len() && !self.refill() {
-            return None;
-        }
-        let sample = self.buf.get(self.buf_pos).copied();
-        self.buf_pos += 1;
-        sample
-    }
-}
-
-impl rodio::Source for MediaSource {
-    fn current_span_len(&self) -> Option<usize> {
-        None
-    }
-
-    fn channels(&self) -> rodio::ChannelCount {
-        NonZero::new(self.channels).unwrap_or(NonZero::<u16>::MIN)
-    }
-
-    fn sample_rate(&self) -> rodio::SampleRate {
-        NonZero::new(self.sample_rate_hz).unwrap_or(NonZero::<u32>::MIN)
-    }
-
-    fn total_duration(&self) -> Option<Duration> {
-        Some(frames_to_duration(self.total_frames, self.sample_rate_hz))
-    }
-
-    fn try_seek(&mut self, pos: Duration) -> Result<(), rodio::source::SeekError> {
-        let frame = duration_to_frames(pos, self.sample_rate_hz);
-        self.seek_to_frame(frame)
-            .map_err(|err| rodio::source::SeekError::Other(Arc::new(err)))
-    }
-}
-
-/// Converts a frame count to a duration.
-pub fn frames_to_duration(frames: u64, sample_rate_hz: u32) -> Duration {
-    let rate = u64::from(sample_rate_hz.max(1));
-    Duration::new(
-        frames / rate,
-        ((frames % rate) * 1_000_000_000 / rate) as u32,
-    )
-}
-
-/// Converts a duration to a frame index (rounded to the nearest frame).
-pub fn duration_to_frames(duration: Duration, sample_rate_hz: u32) -> u64 {
-    let nanos = duration.as_nanos();
-    ((nanos * u128::from(sample_rate_hz) + 500_000_000) / 1_000_000_000) as u64
-}
-
 /// Opens any supported file: MP3 through the frame index, others through symphonia.
-pub fn open_media(path: &Path, progress: &mut dyn FnMut(f32)) -> Result<OpenedMedia, SourceError> {
-    let file = File::open(path)?;
+///
+/// Only a regular file is opened (a FIFO or a device fails at once, without blocking), and a
+/// file that is plainly not audio says what it looks like.
+pub fn open_media(path: &Path, progress: &mut dyn FnMut(f32)) -> Result<OpenedMedia, AudioError> {
+    let (mut file, _) = files::open_regular(path)?;
+    let head = read_head(&mut file).map_err(|err| AudioError::io(path, &err))?;
+    if let Some(kind) = files::sniff_foreign(&head) {
+        return Err(AudioError::NotAudio {
+            path: path.to_path_buf(),
+            kind,
+        });
+    }
+    if starts_like_mp3(&mut file).map_err(|err| AudioError::io(path, &err))? {
+        return open_mp3(path, file, progress);
+    }
+    file.seek(SeekFrom::Start(0))
+        .map_err(|err| AudioError::io(path, &err))?;
+    let (reader, params, track_id) = probe(path, file)?;
+    if params.codec == CODEC_TYPE_MP3 {
+        // An MP3 after something our sniffing does not skip: index it from the start.
+        drop(reader);
+        let (file, _) = files::open_regular(path)?;
+        return open_mp3(path, file, progress);
+    }
+    open_generic(path, reader, params, track_id)
+}
+
+/// The first [`SNIFF_BYTES`] of `file` (fewer if it is shorter).
+fn read_head(file: &mut File) -> std::io::Result<Vec<u8>> {
+    let mut head = Vec::with_capacity(SNIFF_BYTES);
+    file.take(SNIFF_BYTES as u64).read_to_end(&mut head)?;
+    Ok(head)
+}
+
+/// symphonia's container reader for `file` and its first audio track.
+fn probe(
+    path: &Path,
+    file: File,
+) -> Result<(Box<dyn FormatReader>, CodecParameters, u32), AudioError> {
     let mss = MediaSourceStream::new(Box::new(file), Default::default());
     let mut hint = Hint::new();
     if let Some(ext) = path.extension().and_then(|e| e.to_str()) {
@@ -269,23 +246,29 @@ pub fn open_media(path: &Path, progress: &mut dyn FnMut(f32)) -> Result<OpenedMe
         enable_gapless: true,
         ..Default::default()
     };
+    let unknown = || AudioError::UnknownFormat {
+        path: path.to_path_buf(),
+    };
     let probed = symphonia::default::get_probe()
         .format(&hint, mss, &format_opts, &MetadataOptions::default())
-        .map_err(|err| SourceError::Unsupported(format!("unrecognised audio format: {err}")))?;
+        .map_err(|err| match err {
+            SymError::IoError(err) if err.kind() != std::io::ErrorKind::UnexpectedEof => {
+                AudioError::io(path, &err)
+            }
+            _ => unknown(),
+        })?;
     let reader = probed.format;
     let track = reader
         .tracks()
         .iter()
         .find(|t| t.codec_params.codec != CODEC_TYPE_NULL)
-        .ok_or_else(|| SourceError::Unsupported("no audio track found".to_string()))?;
+        .ok_or_else(|| AudioError::Unsupported {
+            path: path.to_path_buf(),
+            what: "no audio track found".to_string(),
+        })?;
     let params = track.codec_params.clone();
     let track_id = track.id;
-
-    if params.codec == CODEC_TYPE_MP3 {
-        drop(reader);
-        return open_mp3(path, progress);
-    }
-    open_generic(path, reader, params, track_id)
+    Ok((reader, params, track_id))
 }
 
 /// symphonia's decoders plus Opus (libopus).
@@ -359,30 +342,33 @@ fn open_generic(
     reader: Box<dyn FormatReader>,
     params: CodecParameters,
     track_id: u32,
-) -> Result<OpenedMedia, SourceError> {
+) -> Result<OpenedMedia, AudioError> {
+    let unsupported = |what: String| AudioError::Unsupported {
+        path: path.to_path_buf(),
+        what,
+    };
     let sample_rate_hz = params
         .sample_rate
-        .ok_or_else(|| SourceError::Unsupported("unknown sample rate".to_string()))?;
+        .ok_or_else(|| unsupported("unknown sample rate".to_string()))?;
     // What the container says to cut; Opus's pre-skip must leave the parameters before the
     // decoder is made.
     let (params, trim) = if params.codec == CODEC_TYPE_OPUS {
         opus_trim(params)
     } else {
-        let trim = read_mp4_track(path)
+        let (mut file, _) = files::open_regular(path)?;
+        let trim = read_mp4_track(&mut file)
             .map(|track| Trim::from_mp4(track, sample_rate_hz))
             .unwrap_or_default();
         (params, trim)
     };
     let decoder = codecs()
         .make(&params, &DecoderOptions::default())
-        .map_err(|err| {
-            SourceError::Unsupported(format!("unsupported codec {}: {err}", codec_name(&params)))
-        })?;
+        .map_err(|_| unsupported(format!("unsupported codec {}", codec_name(&params))))?;
     let time_base = params.time_base.unwrap_or(TimeBase::new(1, sample_rate_hz));
     let stated_frames = match params.n_frames {
         Some(n) => ts_to_frames(n, time_base, sample_rate_hz),
         None => {
-            return Err(SourceError::Unsupported(
+            return Err(unsupported(
                 "the file does not state its length (streamed/unseekable container)".to_string(),
             ));
         }
@@ -395,14 +381,10 @@ fn open_generic(
         .or(trim.channels)
         .unwrap_or(2);
     let description = format!(
-        "{} {} kHz {}",
+        "{} {} {}",
         codec_name(&params),
-        f64::from(sample_rate_hz) / 1000.0,
-        match channels {
-            1 => "mono".to_string(),
-            2 => "stereo".to_string(),
-            n => format!("{n} ch"),
-        }
+        rate_name(sample_rate_hz),
+        channels_name(channels)
     );
     let backend = GenericBackend {
         reader,
@@ -452,7 +434,7 @@ struct GenericBackend {
 }
 
 impl Backend for GenericBackend {
-    fn next_block(&mut self, out: &mut Vec<f32>) -> Result<Option<i64>, SourceError> {
+    fn next_block(&mut self, out: &mut Vec<f32>) -> Result<Option<i64>, DecodeError> {
         out.clear();
         loop {
             let packet = match self.reader.next_packet() {
@@ -502,7 +484,7 @@ impl Backend for GenericBackend {
         }
     }
 
-    fn seek(&mut self, frame: u64) -> Result<(), SourceError> {
+    fn seek(&mut self, frame: u64) -> Result<(), DecodeError> {
         // Start a little earlier so that codecs with overlapping windows (Vorbis, AAC) are
         // warmed up by the time the target frame is decoded; the surplus is discarded.
         let preroll_frames = u64::from(self.sample_rate_hz) / 10;
@@ -536,11 +518,29 @@ fn remap_channels(input: &[f32], in_channels: usize, out_channels: usize, out: &
     }
 }
 
-fn open_mp3(path: &Path, progress: &mut dyn FnMut(f32)) -> Result<OpenedMedia, SourceError> {
-    let index = Mp3Index::scan_file(path, progress)?;
+fn open_mp3(
+    path: &Path,
+    mut file: File,
+    progress: &mut dyn FnMut(f32),
+) -> Result<OpenedMedia, AudioError> {
+    let index = Mp3Index::scan_file(&mut file, progress).map_err(|err| match err {
+        IndexError::Io(err) => AudioError::io(path, &err),
+        IndexError::NoFrames => AudioError::NoMp3Frames {
+            path: path.to_path_buf(),
+        },
+    })?;
     let description = index.description();
     let duration = index.duration();
-    let source = Mp3Backend::new(path, Arc::new(index))?.into_source();
+    let source = Mp3Backend::new(file, index)
+        .map_err(|err| match err {
+            DecodeError::Io(err) => AudioError::io(path, &err),
+            DecodeError::Codec(err) => AudioError::symphonia(path, err),
+            DecodeError::HeaderChanged => AudioError::Damaged {
+                path: path.to_path_buf(),
+                detail: err.to_string(),
+            },
+        })?
+        .into_source();
     Ok(OpenedMedia {
         source,
         duration,
@@ -549,8 +549,8 @@ fn open_mp3(path: &Path, progress: &mut dyn FnMut(f32)) -> Result<OpenedMedia, S
 }
 
 /// MP3 decoding driven by our own frame index.
-pub struct Mp3Backend {
-    index: Arc<Mp3Index>,
+struct Mp3Backend {
+    index: Mp3Index,
     file: BufReader<File>,
     decoder: Box<dyn Decoder>,
     /// Index (into the frame table) of the next frame to decode.
@@ -560,9 +560,9 @@ pub struct Mp3Backend {
 }
 
 impl Mp3Backend {
-    /// Creates a backend for `path` described by `index`.
-    pub fn new(path: &Path, index: Arc<Mp3Index>) -> Result<Mp3Backend, SourceError> {
-        let file = BufReader::with_capacity(64 * 1024, File::open(path)?);
+    /// A backend reading `file`, which `index` describes.
+    fn new(file: File, index: Mp3Index) -> Result<Mp3Backend, DecodeError> {
+        let file = BufReader::with_capacity(64 * 1024, file);
         let mut params = CodecParameters::new();
         params
             .for_codec(CODEC_TYPE_MP3)
@@ -584,21 +584,19 @@ impl Mp3Backend {
     }
 
     /// Wraps the backend in a [`MediaSource`] positioned at media frame 0.
-    pub fn into_source(self) -> MediaSource {
+    fn into_source(self) -> MediaSource {
         let channels = self.index.channels;
         let rate = self.index.sample_rate_hz;
         let total = self.index.valid_samples();
         MediaSource::new(Box::new(self), channels, rate, total)
     }
 
-    fn read_frame(&mut self) -> Result<(), SourceError> {
+    fn read_frame(&mut self) -> Result<(), DecodeError> {
         let mut header = [0u8; 4];
         self.file.read_exact(&mut header)?;
         let len = FrameHeader::parse(header)
             .map(|h| h.frame_len_bytes())
-            .ok_or_else(|| {
-                SourceError::Unsupported("MP3 frame header changed since indexing".to_string())
-            })?;
+            .ok_or(DecodeError::HeaderChanged)?;
         self.packet.clear();
         self.packet.extend_from_slice(&header);
         self.packet.resize(len, 0);
@@ -608,7 +606,7 @@ impl Mp3Backend {
 }
 
 impl Backend for Mp3Backend {
-    fn next_block(&mut self, out: &mut Vec<f32>) -> Result<Option<i64>, SourceError> {
+    fn next_block(&mut self, out: &mut Vec<f32>) -> Result<Option<i64>, DecodeError> {
         out.clear();
         let Some(&offset) = self.index.frame_offsets.get(self.next_frame) else {
             return Ok(None);
@@ -664,7 +662,7 @@ impl Backend for Mp3Backend {
         Ok(Some(start))
     }
 
-    fn seek(&mut self, frame: u64) -> Result<(), SourceError> {
+    fn seek(&mut self, frame: u64) -> Result<(), DecodeError> {
         let decoded_sample = frame + self.index.start_trim_samples();
         let target_frame = (decoded_sample / self.index.samples_per_frame) as usize;
         let start_frame = target_frame.saturating_sub(MP3_PREROLL_FRAMES);

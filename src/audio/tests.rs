@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use super::mp3_index::{InfoTagKind, Mp3Index};
 use super::source::{MediaSource, open_media};
+use super::units::frames_to_duration;
 
 /// Samples in the signal the MP3 fixtures were encoded from.
 const SIGNAL_SAMPLES: u64 = 176_400;
@@ -24,7 +25,12 @@ pub(crate) fn fixture(name: &str) -> PathBuf {
 }
 
 fn index(name: &str) -> Mp3Index {
-    Mp3Index::scan_file(&fixture(name), &mut |_| {}).unwrap()
+    index_path(&fixture(name))
+}
+
+fn index_path(path: &std::path::Path) -> Mp3Index {
+    let mut file = std::fs::File::open(path).unwrap();
+    Mp3Index::scan_file(&mut file, &mut |_| {}).unwrap()
 }
 
 fn decode_all(source: &mut MediaSource) -> Vec<f32> {
@@ -98,7 +104,7 @@ fn unknown_encoder_copy(dir: &std::path::Path) -> PathBuf {
 #[test]
 fn index_without_tag_or_marker_trims_the_decoder_delay_only() {
     let dir = tempfile::tempdir().unwrap();
-    let idx = Mp3Index::scan_file(&unknown_encoder_copy(dir.path()), &mut |_| {}).unwrap();
+    let idx = index_path(&unknown_encoder_copy(dir.path()));
     assert!(!idx.lame_marker);
     assert_eq!(idx.valid_samples(), FFPROBE_FRAMES as u64 * 1152 - 529);
     assert!(idx.description().ends_with("no gapless tag"));
@@ -132,10 +138,103 @@ fn index_skips_id3v2_garbage_and_id3v1() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("tagged.mp3");
     std::fs::write(&path, &data).unwrap();
-    let idx = Mp3Index::scan_file(&path, &mut |_| {}).unwrap();
+    let idx = index_path(&path);
     assert_eq!(idx.frame_offsets.len(), FFPROBE_FRAMES);
     assert_eq!(idx.valid_samples(), SIGNAL_SAMPLES);
     assert_eq!(idx.garbage_bytes, 9);
+}
+
+/// An ID3v2 tag of `body_bytes` (version `major`, footer if `footer`), whose body is an APIC-like
+/// frame of pseudo-random bytes full of MPEG sync patterns, like the cover art of a real file.
+fn id3v2_tag(major: u8, body_bytes: usize, footer: bool) -> Vec<u8> {
+    let syncsafe = |n: usize| {
+        [
+            ((n >> 21) & 0x7F) as u8,
+            ((n >> 14) & 0x7F) as u8,
+            ((n >> 7) & 0x7F) as u8,
+            (n & 0x7F) as u8,
+        ]
+    };
+    let flags = if footer { 0x10 } else { 0 };
+    let mut tag = vec![b'I', b'D', b'3', major, 0, flags];
+    tag.extend_from_slice(&syncsafe(body_bytes));
+    let mut state = 0x2545_F491_4F6C_DD1Du64;
+    for i in 0..body_bytes {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        // Every 700th byte starts a valid-looking MPEG 1 Layer III header.
+        let byte = match i % 700 {
+            0 => 0xFF,
+            1 => 0xFB,
+            2 => 0x90,
+            _ => state as u8,
+        };
+        tag.push(byte);
+    }
+    if footer {
+        tag.extend_from_slice(&[b'3', b'D', b'I', major, 0, flags]);
+        tag.extend_from_slice(&syncsafe(body_bytes));
+    }
+    tag
+}
+
+/// `vbr.mp3` behind `tags` (and followed by `tail`), written to `dir`.
+fn tagged_copy(dir: &std::path::Path, tags: &[Vec<u8>], tail: &[u8]) -> PathBuf {
+    let mut data: Vec<u8> = tags.concat();
+    data.extend_from_slice(&std::fs::read(fixture("vbr.mp3")).unwrap());
+    data.extend_from_slice(tail);
+    let path = dir.join("tagged.mp3");
+    std::fs::write(&path, &data).unwrap();
+    path
+}
+
+/// The same frames (shifted by the tags), the LAME tag and the exact duration as the untagged
+/// file, decoded to the same samples.
+fn assert_same_as_untagged(path: &std::path::Path, tags_bytes: u64) {
+    let reference = index("vbr.mp3");
+    let idx = index_path(path);
+    let shifted: Vec<u64> = reference
+        .frame_offsets
+        .iter()
+        .map(|o| o + tags_bytes)
+        .collect();
+    assert_eq!(idx.frame_offsets, shifted);
+    assert_eq!(idx.info_tag, Some(InfoTagKind::Xing));
+    assert_eq!(idx.lame, reference.lame);
+    assert!(idx.lame.is_some());
+    assert_eq!(idx.garbage_bytes, 0);
+    assert_eq!(idx.duration(), reference.duration());
+    assert_eq!(idx.duration(), Duration::from_secs(4));
+    let mut tagged = open_media(path, &mut |_| {}).unwrap();
+    let mut plain = open_media(&fixture("vbr.mp3"), &mut |_| {}).unwrap();
+    assert_eq!(tagged.duration, plain.duration);
+    assert_eq!(tagged.description, plain.description);
+    assert_eq!(
+        decode_all(&mut tagged.source),
+        decode_all(&mut plain.source)
+    );
+}
+
+#[test]
+fn index_skips_an_id3v2_tag_of_4_mib() {
+    let dir = tempfile::tempdir().unwrap();
+    let tag = id3v2_tag(3, 4 << 20, false);
+    let path = tagged_copy(dir.path(), std::slice::from_ref(&tag), &[]);
+    assert_same_as_untagged(&path, tag.len() as u64);
+}
+
+#[test]
+fn index_skips_several_id3v2_tags_and_footers() {
+    let dir = tempfile::tempdir().unwrap();
+    // A 2.4 tag with a footer, a 2.3 tag whose (meaningless) footer bit must be ignored, and a
+    // 2.4 tag without footer; then a 2.4 tag with footer appended at the end.
+    let mut v23 = id3v2_tag(3, 1500, false);
+    v23[5] = 0x10;
+    let tags = vec![id3v2_tag(4, 3 << 20, true), v23, id3v2_tag(4, 700, false)];
+    let bytes: u64 = tags.iter().map(|t| t.len() as u64).sum();
+    let path = tagged_copy(dir.path(), &tags, &id3v2_tag(4, 5000, true));
+    assert_same_as_untagged(&path, bytes);
 }
 
 #[test]
@@ -143,7 +242,8 @@ fn not_an_mp3_fails_cleanly() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("noise.mp3");
     std::fs::write(&path, vec![0x41u8; 10_000]).unwrap();
-    assert!(Mp3Index::scan_file(&path, &mut |_| {}).is_err());
+    let mut file = std::fs::File::open(&path).unwrap();
+    assert!(Mp3Index::scan_file(&mut file, &mut |_| {}).is_err());
     assert!(open_media(&path, &mut |_| {}).is_err());
 }
 
@@ -162,10 +262,7 @@ fn check_mp3_at(path: &std::path::Path, expected_onset_error_samples: i64) {
         opened.source.total_frames(),
         "{name}: decoded length"
     );
-    assert_eq!(
-        opened.duration,
-        super::source::frames_to_duration(full.len() as u64, rate)
-    );
+    assert_eq!(opened.duration, frames_to_duration(full.len() as u64, rate));
 
     for &onset_samples in &ONSETS_SAMPLES {
         let from = onset_samples as usize - 2000;
@@ -378,7 +475,7 @@ mod player {
         assert_eq!(r, request);
         assert_eq!(
             duration,
-            super::super::source::frames_to_duration(155 * 1152 - 529 - 576, 44_100)
+            super::frames_to_duration(155 * 1152 - 529 - 576, 44_100)
         );
         assert_eq!(
             description,
@@ -540,7 +637,7 @@ fn symphonia_mp3_reader_behaviour() {
 fn index_long_file() {
     let path = PathBuf::from(std::env::var_os("READALONG_LONG_MP3").unwrap());
     let started = std::time::Instant::now();
-    let idx = Mp3Index::scan_file(&path, &mut |_| {}).unwrap();
+    let idx = index_path(&path);
     let elapsed = started.elapsed();
     let bytes = std::fs::metadata(&path).unwrap().len();
     eprintln!(
@@ -551,4 +648,225 @@ fn index_long_file() {
         idx.description()
     );
     assert!(elapsed < Duration::from_secs(1));
+}
+
+mod errors {
+    use std::path::Path;
+    use std::sync::mpsc;
+    use std::time::Duration;
+
+    use super::super::error::AudioError;
+    use super::super::{Player, PlayerEvent};
+    use super::{fixture, open_media};
+
+    /// The message `open_media` fails with, from a thread so that a hang fails the test.
+    fn message(path: &Path) -> String {
+        let (tx, rx) = mpsc::channel();
+        let owned = path.to_path_buf();
+        std::thread::spawn(move || {
+            let _ = tx.send(open_media(&owned, &mut |_| {}).err().map(|e| e.to_string()));
+        });
+        let message = rx
+            .recv_timeout(Duration::from_secs(5))
+            .expect("opening must not hang")
+            .expect("opening must fail");
+        assert!(!message.contains("os error"), "{message}");
+        message
+    }
+
+    #[test]
+    fn each_failure_says_what_is_wrong_in_words() {
+        let dir = tempfile::tempdir().unwrap();
+        let at = |name: &str| dir.path().join(name);
+        std::fs::write(at("cover.mp3"), b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x10").unwrap();
+        std::fs::write(at("notes.mp3"), b"these are my notes about the episode\n").unwrap();
+        std::fs::write(at("empty.mp3"), b"").unwrap();
+        std::fs::write(at("doc.m4a"), b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n").unwrap();
+        std::fs::create_dir(at("folder.mp3")).unwrap();
+        let cases: &[(&str, &str)] = &[
+            ("missing.mp3", "not found"),
+            ("cover.mp3", "not audio (it looks like a PNG image)"),
+            ("doc.m4a", "not audio (it looks like a PDF document)"),
+            ("notes.mp3", "unrecognised audio format"),
+            ("empty.mp3", "unrecognised audio format"),
+            ("folder.mp3", "not a regular file (it is a folder)"),
+        ];
+        for (name, want) in cases {
+            let path = at(name);
+            assert_eq!(
+                message(&path),
+                format!("{}: {want}", path.display()),
+                "{name}"
+            );
+        }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_fifo_or_a_device_fails_at_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("episode.mp3");
+        let c_path = std::ffi::CString::new(fifo.as_os_str().as_encoded_bytes()).unwrap();
+        // SAFETY: mkfifo reads a valid NUL-terminated path.
+        assert_eq!(unsafe { libc::mkfifo(c_path.as_ptr(), 0o600) }, 0);
+        let want = format!(
+            "{}: not a regular file (it is a named pipe (FIFO))",
+            fifo.display()
+        );
+        assert_eq!(message(&fifo), want);
+        let zero = dir.path().join("zero.mp3");
+        std::os::unix::fs::symlink("/dev/zero", &zero).unwrap();
+        assert!(message(&zero).ends_with("not a regular file (it is a device)"));
+
+        // The player reports it as a failed open, with the same words.
+        let mut player = Player::silent("test");
+        let request = player.open(&fifo);
+        let deadline = std::time::Instant::now() + Duration::from_secs(5);
+        loop {
+            let events = player.poll();
+            if let Some(PlayerEvent::Failed { request: r, error }) = events
+                .into_iter()
+                .find(|e| matches!(e, PlayerEvent::Failed { .. }))
+            {
+                assert_eq!(r, request);
+                assert_eq!(error, want);
+                break;
+            }
+            assert!(std::time::Instant::now() < deadline, "no Failed event");
+            std::thread::sleep(Duration::from_millis(5));
+        }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn an_unreadable_file_says_permission_denied() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("locked.mp3");
+        std::fs::copy(fixture("cbr.mp3"), &path).unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o000)).unwrap();
+        let want = format!("{}: cannot be read (permission denied)", path.display());
+        if std::fs::read(&path).is_err() {
+            assert_eq!(message(&path), want);
+        }
+        // As root permissions do not apply; the words are the same either way.
+        let denied = std::io::Error::from(std::io::ErrorKind::PermissionDenied);
+        assert_eq!(AudioError::io(&path, &denied).to_string(), want);
+    }
+
+    #[test]
+    fn device_errors_are_in_words() {
+        let cases = [
+            (AudioError::NoDevice, "no audio output device"),
+            (
+                AudioError::DeviceTimeout(Duration::from_secs(2)),
+                "opening the audio device took longer than 2 s",
+            ),
+            (
+                AudioError::thread(
+                    "audio-decode",
+                    &std::io::Error::from(std::io::ErrorKind::OutOfMemory),
+                ),
+                "could not start the audio-decode thread (out of memory)",
+            ),
+        ];
+        for (err, want) in cases {
+            assert_eq!(err.to_string(), want);
+        }
+    }
+}
+
+/// What playing through a rodio `Source` would cost against our engine, per output callback:
+/// `cargo test --release --lib rodio_source_against_engine -- --ignored --nocapture`.
+///
+/// Both turn 60 s of 44.1 kHz mono into 48 kHz stereo in 240-frame callbacks (what cpal asks
+/// for on the fake card). The rodio path is what its stream callback runs for one source:
+/// mixer, then `UniformSourceIterator` (channels and rate), then `amplify` for the volume,
+/// pulled one sample at a time; its `Player` would add pausing, speed and a 5 ms periodic
+/// access that locks its controls' mutexes in the callback.
+#[test]
+#[ignore = "a measurement; run in release"]
+fn rodio_source_against_engine() {
+    use std::num::NonZero;
+    use std::time::Instant;
+
+    use rodio::Source;
+
+    struct Samples {
+        samples: Vec<f32>,
+        pos: usize,
+    }
+    impl Iterator for Samples {
+        type Item = f32;
+        fn next(&mut self) -> Option<f32> {
+            let sample = self.samples.get(self.pos).copied();
+            self.pos += 1;
+            sample
+        }
+    }
+    impl rodio::Source for Samples {
+        fn current_span_len(&self) -> Option<usize> {
+            None
+        }
+        fn channels(&self) -> rodio::ChannelCount {
+            NonZero::<u16>::MIN
+        }
+        fn sample_rate(&self) -> rodio::SampleRate {
+            NonZero::new(44_100).unwrap()
+        }
+        fn total_duration(&self) -> Option<Duration> {
+            None
+        }
+    }
+
+    let mut opened = open_media(&fixture("cbr.mp3"), &mut |_| {}).unwrap();
+    let four_secs = decode_all(&mut opened.source);
+    let signal: Vec<f32> = four_secs
+        .iter()
+        .copied()
+        .cycle()
+        .take(60 * 44_100)
+        .collect();
+    const CALLBACK_SAMPLES: usize = 480;
+
+    let engine_nanos = super::output::measure_engine(&signal, 44_100, CALLBACK_SAMPLES);
+
+    let (mixer, mut mixed) =
+        rodio::mixer::mixer(NonZero::new(2).unwrap(), NonZero::new(48_000).unwrap());
+    let uniform = rodio::source::UniformSourceIterator::new(
+        Samples {
+            samples: signal.clone(),
+            pos: 0,
+        },
+        NonZero::new(2).unwrap(),
+        NonZero::new(48_000).unwrap(),
+    );
+    mixer.add(uniform.amplify(1.0));
+    let mut out = vec![0.0f32; CALLBACK_SAMPLES];
+    let started = Instant::now();
+    let mut callbacks = 0u64;
+    let mut produced = 0usize;
+    loop {
+        let mut any = false;
+        for sample in out.iter_mut() {
+            *sample = match mixed.next() {
+                Some(s) => {
+                    any = true;
+                    produced += 1;
+                    s
+                }
+                None => 0.0,
+            };
+        }
+        if !any {
+            break;
+        }
+        callbacks += 1;
+    }
+    let rodio_nanos = started.elapsed().as_nanos() as f64 / callbacks as f64;
+    eprintln!(
+        "per 240-frame callback (5 ms): engine {:.1} us, rodio source chain {:.1} us ({produced} samples)",
+        engine_nanos / 1000.0,
+        rodio_nanos / 1000.0
+    );
 }
