@@ -6,14 +6,15 @@
 //!   [`QUEUE_AHEAD`] of decoded audio queued for the callback, in chunks tagged with a seek
 //!   generation. Away from 1x it time-stretches with [`TimeStretch`] (pitch kept); each chunk
 //!   says which media position its first frame carries and how far each frame advances.
-//! - the cpal callback ([`Engine`]) pulls chunks (never blocking), drops chunks of stale
+//! - the cpal callback (`Engine`) pulls chunks (never blocking), drops chunks of stale
 //!   generations, resamples by `source rate / device rate` (linear interpolation), applies
 //!   volume, and publishes an [`Anchor`] per callback: the media position and the instant it
 //!   reaches the speaker (`OutputCallbackInfo` playback timestamp minus callback timestamp =
 //!   what is still buffered).
 //!
 //! The callback takes no lock and allocates nothing: chunks travel in bounded channels (whose
-//! slots are allocated up front) and go back to the decode thread to be refilled, the anchors
+//! slots are allocated up front; no thread ever blocks on them, so std's channels never take
+//! their waker locks) and go back to the decode thread to be refilled, the anchors
 //! go out through a lock-free [`AnchorRing`], and the rest is atomics. Both audio threads ask
 //! for a higher scheduling priority ([`priority`](super::priority)).
 
