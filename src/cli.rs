@@ -40,9 +40,11 @@ pub struct Cli {
 /// Parses `--speed`: a number from 0.5 to 3.
 fn parse_speed(text: &str) -> Result<f32, String> {
     match text.trim().parse::<f32>() {
-        Ok(speed) if (0.5..=3.0).contains(&speed) => Ok(speed),
+        Ok(speed) if audio::SPEED_RANGE.contains(&speed) => Ok(speed),
         _ => Err(format!(
-            "'{text}' is not a speed: use a number from 0.5 to 3"
+            "'{text}' is not a speed: use a number from {} to {}",
+            audio::MIN_SPEED,
+            audio::MAX_SPEED
         )),
     }
 }

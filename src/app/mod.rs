@@ -399,7 +399,7 @@ impl ReadalongApp {
     }
 
     fn set_speed(&mut self, speed: f32) {
-        self.settings.speed = speed.clamp(0.5, 3.0);
+        self.settings.speed = crate::audio::units::clamp_speed(speed);
         self.player.set_speed(self.settings.speed);
     }
 

@@ -79,7 +79,7 @@ fn transport_ui(ui: &mut Ui, snapshot: &PlayerSnapshot, commands: &mut Vec<Comma
 fn speed_volume_ui(ui: &mut Ui, snapshot: &PlayerSnapshot, commands: &mut Vec<Command>) {
     let mut speed = snapshot.speed;
     let response = ui.add(
-        Slider::new(&mut speed, 0.5..=3.0)
+        Slider::new(&mut speed, crate::audio::SPEED_RANGE)
             .step_by(0.05)
             .text("Speed")
             .custom_formatter(|v, _| format!("{v:.2}×")),

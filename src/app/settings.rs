@@ -73,7 +73,8 @@ impl Settings {
             .font_size_pts
             .clamp(*FONT_SIZE_RANGE.start(), *FONT_SIZE_RANGE.end());
         self.speed = if self.speed.is_finite() {
-            self.speed.clamp(0.5, 3.0)
+            self.speed
+                .clamp(crate::audio::MIN_SPEED, crate::audio::MAX_SPEED)
         } else {
             defaults.speed
         };
