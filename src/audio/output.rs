@@ -16,7 +16,7 @@
 //! slots are allocated up front; no thread ever blocks on them, so std's channels never take
 //! their waker locks) and go back to the decode thread to be refilled, the anchors
 //! go out through a lock-free [`AnchorRing`], and the rest is atomics. Both audio threads ask
-//! for a higher scheduling priority ([`priority`](super::priority)).
+//! for a higher scheduling priority ([`priority`]).
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU8, AtomicU32, AtomicU64, Ordering};
