@@ -9,7 +9,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::audio;
 use crate::episode::{self, EpisodeFiles};
-use crate::state::{self, SPEED_RANGE};
+use crate::state;
 use crate::timefmt;
 use crate::transcript::{self, Transcript, export};
 
@@ -41,9 +41,11 @@ pub struct Cli {
 /// Parses `--speed`: a number from 0.5 to 3.
 fn parse_speed(text: &str) -> Result<f32, String> {
     match text.trim().parse::<f32>() {
-        Ok(speed) if SPEED_RANGE.contains(&speed) => Ok(speed),
+        Ok(speed) if audio::SPEED_RANGE.contains(&speed) => Ok(speed),
         _ => Err(format!(
-            "'{text}' is not a speed: use a number from 0.5 to 3"
+            "'{text}' is not a speed: use a number from {} to {}",
+            audio::MIN_SPEED,
+            audio::MAX_SPEED
         )),
     }
 }

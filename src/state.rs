@@ -34,8 +34,7 @@ pub const MAX_RECENT: usize = 10;
 /// The smallest and largest transcript text size, in points.
 pub const FONT_SIZE_RANGE: std::ops::RangeInclusive<f32> = 10.0..=40.0;
 /// The slowest and fastest playback speed.
-pub const SPEED_RANGE: std::ops::RangeInclusive<f32> =
-    crate::audio::MIN_SPEED..=crate::audio::MAX_SPEED;
+pub use crate::audio::SPEED_RANGE;
 
 /// Settings that are not tied to one episode. Unknown or missing fields fall back to defaults.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -97,7 +97,7 @@ struct LoadedInfo {
 /// The audio player, owned by the UI thread.
 ///
 /// Whether it plays is kept in one place, the [`SilentClock`]'s running state; the output's
-/// callback gets a copy through [`Player::set_playing`], the only function that changes it.
+/// callback gets a copy through `set_playing`, the only function that changes it.
 pub struct Player {
     output_state: OutputState,
     output: Option<Output>,

@@ -283,7 +283,7 @@ impl Mp3Index {
 const FIRST_FRAME_SEARCH_BYTES: u64 = 64 * 1024;
 
 /// Whether `file` starts like an MP3: a Layer III frame followed by another one of the same
-/// stream, right at the start, or within [`FIRST_FRAME_SEARCH_BYTES`] after ID3v2 tags (of any
+/// stream, right at the start, or within the first 64 KiB after ID3v2 tags (of any
 /// size; some taggers pad after the tag). The file position is left anywhere.
 pub fn starts_like_mp3(file: &mut File) -> io::Result<bool> {
     let file_len_bytes = file.metadata()?.len();

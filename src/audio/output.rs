@@ -6,16 +6,17 @@
 //!   [`QUEUE_AHEAD`] of decoded audio queued for the callback, in chunks tagged with a seek
 //!   generation. Away from 1x it time-stretches with [`TimeStretch`] (pitch kept); each chunk
 //!   says which media position its first frame carries and how far each frame advances.
-//! - the cpal callback ([`Engine`]) pulls chunks (never blocking), drops chunks of stale
+//! - the cpal callback (`Engine`) pulls chunks (never blocking), drops chunks of stale
 //!   generations, resamples by `source rate / device rate` (linear interpolation), applies
 //!   volume, and publishes an [`Anchor`] per callback: the media position and the instant it
 //!   reaches the speaker (`OutputCallbackInfo` playback timestamp minus callback timestamp =
 //!   what is still buffered).
 //!
 //! The callback takes no lock and allocates nothing: chunks travel in bounded channels (whose
-//! slots are allocated up front) and go back to the decode thread to be refilled, the anchors
+//! slots are allocated up front; no thread ever blocks on them, so std's channels never take
+//! their waker locks) and go back to the decode thread to be refilled, the anchors
 //! go out through a lock-free [`AnchorRing`], and the rest is atomics. Both audio threads ask
-//! for a higher scheduling priority ([`priority`](super::priority)).
+//! for a higher scheduling priority ([`priority`]).
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU8, AtomicU32, AtomicU64, Ordering};
@@ -149,6 +150,13 @@ enum DecodeCmd {
     },
     /// Drop the source.
     Unload,
+}
+
+impl DecodeCmd {
+    /// True for a seek, which a later seek makes moot.
+    fn is_seek(&self) -> bool {
+        matches!(self, DecodeCmd::Seek { .. })
+    }
 }
 
 /// An open output device with its decode thread: what the [`Player`](super::Player) plays
@@ -444,6 +452,15 @@ fn run_decode_thread(
         };
         if let Some(cmd) = cmd {
             last_cmd = Instant::now();
+            // A dragged seek bar sends a burst of seeks: only the latest is carried out, so one
+            // seek is in flight and the newest position wins.
+            let mut cmd = cmd;
+            while let Ok(next) = commands.try_recv() {
+                if !(cmd.is_seek() && next.is_seek()) {
+                    decoder.apply(cmd);
+                }
+                cmd = next;
+            }
             decoder.apply(cmd);
             if let Some(stale) = pending.take() {
                 decoder.spare = Some(stale);
