@@ -349,6 +349,10 @@ impl StateStore {
             tx: writer.as_ref().map(|_| tx),
             writer,
         };
+        if report.problem.is_some() {
+            // What could be read is written back at once, in place of the file moved aside.
+            store.save(&state);
+        }
         (store, state, report)
     }
 

@@ -50,13 +50,17 @@ fn harness_sized(
 /// Runs frames until the episode has been read in the background and nothing is pending.
 fn settle(harness: &mut Harness<'static, ReadalongApp>) {
     harness.step();
-    for _ in 0..500 {
+    for _ in 0..2000 {
         if !harness.state().is_busy() {
             break;
         }
         std::thread::sleep(Duration::from_millis(10));
         harness.step();
     }
+    assert!(!harness.state().is_busy(), "the episode was read within 20 s");
+    // A few more frames, so the first reveal of the new transcript is behind us.
+    harness.run();
+    harness.step();
     harness.run();
 }
 

@@ -213,7 +213,8 @@ impl ReadalongApp {
                 self.play();
             }
         }
-        self.save_place();
+        // The recent list changed; the new episode's place is saved once its start is applied.
+        self.store.save(&self.state);
     }
 
     fn switch_transcript(&mut self, index: usize) {
