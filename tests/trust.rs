@@ -196,6 +196,7 @@ impl Window {
         let script = format!("\"$0\" \"$@\" & echo $! > '{}'; wait", pid_file.display());
         let mut command = home.command("xvfb-run");
         command
+            .env("READALONG_TRACE", home.0.path().join("trace.jsonl"))
             .args([
                 "-a",
                 "-s",
@@ -267,6 +268,31 @@ fn saved_place(home: &Home, episode: &Path) -> (Option<f64>, Option<String>) {
     (resume, line("speed:"))
 }
 
+fn unix_now() -> f64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .expect("clock")
+        .as_secs_f64()
+}
+
+/// When playback started (seconds since 1970), from the app's trace; waits for it.
+fn play_started(home: &Home) -> f64 {
+    let started = Instant::now();
+    loop {
+        let trace = fs::read_to_string(home.0.path().join("trace.jsonl")).unwrap_or_default();
+        let play = trace
+            .lines()
+            .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+            .find(|v| v["event"] == "play")
+            .and_then(|v| v["t_unix"].as_f64());
+        if let Some(t) = play {
+            return t;
+        }
+        assert!(started.elapsed() < HANG * 3, "playback did not start");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
 fn episode_copy() -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("temp dir");
     fs::copy(
@@ -285,16 +311,17 @@ fn sigterm_saves_the_place_and_the_speed() {
     let home = Home::new();
     let episode = episode_copy();
     let window = Window::start(&home, episode.path(), &["--at", "5", "--speed", "1.5"]);
-    std::thread::sleep(Duration::from_secs(4));
-    let played_secs = 4.0 * 1.5;
+    let play_unix = play_started(&home);
+    std::thread::sleep(Duration::from_secs(3));
+    let heard = 5.0 + (unix_now() - play_unix) * 1.5;
     window.signal("TERM");
     window.wait();
     let (resume, speed) = saved_place(&home, episode.path());
     let resume = resume.expect("a resume line after SIGTERM");
-    // Started at 5 s and played about 4 s at 1.5x (the window takes a moment to start).
+    // The place saved is the one heard when the signal came (it is handled within a frame).
     assert!(
-        resume > 7.0 && resume <= 5.0 + played_secs + 0.5,
-        "resume {resume}"
+        resume >= heard - 0.2 && resume <= heard + 1.5,
+        "resume {resume}, heard about {heard}"
     );
     assert_eq!(speed.as_deref(), Some("1.5"));
 }
@@ -307,16 +334,15 @@ fn kill_9_loses_at_most_five_seconds() {
     let home = Home::new();
     let episode = episode_copy();
     let window = Window::start(&home, episode.path(), &["--at", "2"]);
-    let started = Instant::now();
-    std::thread::sleep(Duration::from_secs(13));
-    let played_secs = started.elapsed().as_secs_f64();
+    let play_unix = play_started(&home);
+    std::thread::sleep(Duration::from_secs(12));
+    let heard = 2.0 + (unix_now() - play_unix);
     window.signal("KILL");
     window.wait();
     let (resume, _) = saved_place(&home, episode.path());
     let resume = resume.expect("a resume line after kill -9");
-    let heard = 2.0 + played_secs;
     assert!(
-        resume >= heard - 5.0 - 1.5 && resume <= heard,
+        resume >= heard - 5.0 - 0.5 && resume <= heard,
         "resume {resume}, heard about {heard}"
     );
 }

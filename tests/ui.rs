@@ -57,7 +57,10 @@ fn settle(harness: &mut Harness<'static, ReadalongApp>) {
         std::thread::sleep(Duration::from_millis(10));
         harness.step();
     }
-    assert!(!harness.state().is_busy(), "the episode was read within 20 s");
+    assert!(
+        !harness.state().is_busy(),
+        "the episode was read within 20 s"
+    );
     // A few more frames, so the first reveal of the new transcript is behind us.
     harness.run();
     harness.step();
