@@ -458,6 +458,11 @@ fn every_control_is_reachable_at_480_by_400() {
         }
     }
     harness.get_by_label_contains("Welcome back to the show");
+    let mut harness = harness;
+    harness.state_mut().send(Command::FocusSearch);
+    harness.run();
+    let field = harness.get_by_role(egui::accesskit::Role::TextInput).rect();
+    assert!(window.contains_rect(field), "the search box at {field:?}");
 }
 
 #[test]

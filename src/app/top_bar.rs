@@ -7,6 +7,13 @@ use eframe::egui::{self, Ui};
 use super::command::Command;
 use super::search_bar::{self, SearchState};
 
+/// Below this width an open search box goes on a row of its own.
+const SEARCH_ROW_BELOW_PTS: f32 = 900.0;
+/// Room kept for the closed search button.
+const SEARCH_BUTTON_PTS: f32 = 100.0;
+/// Room kept for the open search box and its buttons.
+const SEARCH_BOX_PTS: f32 = 440.0;
+
 /// What the top bar shows besides the search box.
 pub struct TopBarInput<'a> {
     /// Episodes opened lately.
@@ -22,6 +29,8 @@ pub struct TopBarInput<'a> {
 /// Draws the bar and returns the commands given.
 pub fn top_bar_ui(ui: &mut Ui, input: &TopBarInput<'_>, search: &mut SearchState) -> Vec<Command> {
     let mut commands = Vec::new();
+    // In a narrow window an open search box gets its own row, so nothing is pushed out of view.
+    let search_row = search.open && ui.available_width() < SEARCH_ROW_BELOW_PTS;
     egui::MenuBar::new().ui(ui, |ui| {
         ui.menu_button("File", |ui| file_menu_ui(ui, input, &mut commands));
         ui.menu_button("View", |ui| view_menu_ui(ui, input, &mut commands));
@@ -29,13 +38,24 @@ pub fn top_bar_ui(ui: &mut Ui, input: &TopBarInput<'_>, search: &mut SearchState
             commands.push(Command::ToggleHelp);
         }
         ui.separator();
-        transcript_switch_ui(ui, input, &mut commands);
-        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-            ui.with_layout(egui::Layout::left_to_right(egui::Align::Center), |ui| {
-                commands.extend(search_bar::search_ui(ui, search));
+        let search_width = if search_row || !search.open {
+            SEARCH_BUTTON_PTS
+        } else {
+            SEARCH_BOX_PTS
+        };
+        let switch_width = ui.available_width() - search_width;
+        transcript_switch_ui(ui, input, switch_width, &mut commands);
+        if !search_row {
+            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                ui.with_layout(egui::Layout::left_to_right(egui::Align::Center), |ui| {
+                    commands.extend(search_bar::search_ui(ui, search));
+                });
             });
-        });
+        }
     });
+    if search_row {
+        ui.horizontal(|ui| commands.extend(search_bar::search_ui(ui, search)));
+    }
     commands
 }
 
@@ -71,7 +91,13 @@ fn view_menu_ui(ui: &mut Ui, input: &TopBarInput<'_>, commands: &mut Vec<Command
     }
 }
 
-fn transcript_switch_ui(ui: &mut Ui, input: &TopBarInput<'_>, commands: &mut Vec<Command>) {
+/// The transcript switcher, at most `width_pts` wide (its label is cut to fit).
+fn transcript_switch_ui(
+    ui: &mut Ui,
+    input: &TopBarInput<'_>,
+    width_pts: f32,
+    commands: &mut Vec<Command>,
+) {
     if input.transcript_labels.len() < 2 {
         return;
     }
@@ -80,8 +106,15 @@ fn transcript_switch_ui(ui: &mut Ui, input: &TopBarInput<'_>, commands: &mut Vec
         .get(input.chosen)
         .cloned()
         .unwrap_or_default();
+    // The "Transcript" label beside the box takes about 90 points; the name is cut to what is left
+    // (about 8 points a character), so the search button is never pushed out of a narrow window.
+    let room = (width_pts - 90.0).clamp(60.0, 420.0);
+    let max_chars = ((room - 30.0) / 8.0).max(4.0) as usize;
+    let box_width = room.min(selected.chars().count() as f32 * 8.0 + 30.0);
     egui::ComboBox::from_label("Transcript")
-        .selected_text(selected)
+        .selected_text(shorten(&selected, max_chars))
+        .width(box_width)
+        .truncate()
         .show_ui(ui, |ui| {
             for (i, label) in input.transcript_labels.iter().enumerate() {
                 if ui.selectable_label(i == input.chosen, label).clicked() {
@@ -89,4 +122,14 @@ fn transcript_switch_ui(ui: &mut Ui, input: &TopBarInput<'_>, commands: &mut Vec
                 }
             }
         });
+}
+
+/// `text` cut to at most `max_chars` characters, ending in "…" when cut.
+fn shorten(text: &str, max_chars: usize) -> String {
+    if text.chars().count() <= max_chars {
+        return text.to_owned();
+    }
+    let mut cut: String = text.chars().take(max_chars.saturating_sub(1)).collect();
+    cut.push('…');
+    cut
 }
