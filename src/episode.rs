@@ -74,7 +74,8 @@ impl TranscriptChoice {
     }
 }
 
-fn file_name(path: &Path) -> String {
+/// The last part of `path` for people to read (the whole path when it has none).
+pub fn file_name(path: &Path) -> String {
     path.file_name()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_else(|| path.display().to_string())

@@ -250,24 +250,17 @@ pub fn load(dir: &Path) -> (State, LoadReport) {
 /// Reads the state in `dir` without changing anything there (for the command line): a damaged
 /// file is not moved aside, the previous good copy is read instead.
 pub fn load_read_only(dir: &Path) -> (State, Option<String>) {
+    let backup = || {
+        read_state_file(&dir.join(BACKUP_FILE))
+            .ok()
+            .flatten()
+            .map(|(state, _)| state)
+            .unwrap_or_default()
+    };
     match read_state_file(&dir.join(STATE_FILE)) {
         Ok(Some((state, _))) => (state, None),
-        Ok(None) => (
-            read_state_file(&dir.join(BACKUP_FILE))
-                .ok()
-                .flatten()
-                .map(|(s, _)| s)
-                .unwrap_or_default(),
-            None,
-        ),
-        Err(reason) => (
-            read_state_file(&dir.join(BACKUP_FILE))
-                .ok()
-                .flatten()
-                .map(|(s, _)| s)
-                .unwrap_or_default(),
-            Some(reason),
-        ),
+        Ok(None) => (backup(), None),
+        Err(reason) => (backup(), Some(reason)),
     }
 }
 

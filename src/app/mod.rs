@@ -23,7 +23,7 @@ use std::time::{Duration, Instant};
 use eframe::egui::{self, Context, Ui};
 
 use crate::audio::{OutputState, Player};
-use crate::episode::{EpisodeFiles, TranscriptChoice};
+use crate::episode::{EpisodeFiles, TranscriptChoice, file_name};
 use crate::state::{State, StateStore};
 use crate::trace::{Trace, TraceEvent};
 use crate::transcript::Transcript;
@@ -448,12 +448,6 @@ impl ReadalongApp {
 fn open_store(dir: PathBuf) -> (StateStore, State, Option<String>) {
     let (store, state, report) = StateStore::open(dir);
     (store, state, report.problem)
-}
-
-fn file_name(path: &std::path::Path) -> String {
-    path.file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| path.display().to_string())
 }
 
 fn empty_transcript_ui(ui: &mut Ui, reading: bool) {

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use eframe::egui::{self, Ui};
 
-use super::command::Command;
+use super::command::{self, Command};
 use super::search_bar::{self, SearchState};
 
 /// Below this width an open search box goes on a row of its own.
@@ -59,13 +59,20 @@ pub fn top_bar_ui(ui: &mut Ui, input: &TopBarInput<'_>, search: &mut SearchState
     commands
 }
 
+/// A menu entry that sends `command`, showing its keys from the one key table.
+fn menu_item_ui(ui: &mut Ui, label: &str, command: Command, commands: &mut Vec<Command>) {
+    let mut button = egui::Button::new(label);
+    if let Some(keys) = command::key_text_for(&command) {
+        button = button.shortcut_text(keys);
+    }
+    if ui.add(button).clicked() {
+        commands.push(command);
+    }
+}
+
 fn file_menu_ui(ui: &mut Ui, input: &TopBarInput<'_>, commands: &mut Vec<Command>) {
-    if ui.button("Open file…").clicked() {
-        commands.push(Command::OpenFileDialog);
-    }
-    if ui.button("Open folder…").clicked() {
-        commands.push(Command::OpenFolderDialog);
-    }
+    menu_item_ui(ui, "Open file…", Command::OpenFileDialog, commands);
+    menu_item_ui(ui, "Open folder…", Command::OpenFolderDialog, commands);
     ui.menu_button("Recent", |ui| {
         if input.recent.is_empty() {
             ui.label("Nothing opened yet");
@@ -79,12 +86,8 @@ fn file_menu_ui(ui: &mut Ui, input: &TopBarInput<'_>, commands: &mut Vec<Command
 }
 
 fn view_menu_ui(ui: &mut Ui, input: &TopBarInput<'_>, commands: &mut Vec<Command>) {
-    if ui.button("Larger text").clicked() {
-        commands.push(Command::FontBigger);
-    }
-    if ui.button("Smaller text").clicked() {
-        commands.push(Command::FontSmaller);
-    }
+    menu_item_ui(ui, "Larger text", Command::FontBigger, commands);
+    menu_item_ui(ui, "Smaller text", Command::FontSmaller, commands);
     let mut follow = input.follow;
     if ui.checkbox(&mut follow, "Follow the audio").changed() {
         commands.push(Command::SetFollow(follow));

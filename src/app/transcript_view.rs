@@ -626,6 +626,15 @@ mod tests {
         }
     }
 
+    /// Runs one frame of `view` in the test window with no input; returns the commands it gave.
+    fn quiet_frame(
+        ctx: &Context,
+        view: &mut TranscriptView,
+        input: &ViewInput<'_>,
+    ) -> Vec<Command> {
+        frame(ctx, view, input, WINDOW, Vec::new())
+    }
+
     /// Runs one frame of `view` in a window of `size`, with `events`; returns the commands it gave.
     fn frame(
         ctx: &Context,
@@ -726,35 +735,17 @@ mod tests {
         let mut lit = 10;
         view.reveal(lit, Reveal::Band);
         let stops_following = |commands: &[Command]| commands.contains(&Command::SetFollow(false));
-        let commands = frame(
-            &ctx,
-            &mut view,
-            &input(&transcript, Some(lit), true),
-            WINDOW,
-            Vec::new(),
-        );
+        let commands = quiet_frame(&ctx, &mut view, &input(&transcript, Some(lit), true));
         assert!(!stops_following(&commands));
         for step in [500, 1_200, 1_999, 3] {
             lit = step;
             view.reveal(lit, Reveal::Band);
-            let commands = frame(
-                &ctx,
-                &mut view,
-                &input(&transcript, Some(lit), true),
-                WINDOW,
-                Vec::new(),
-            );
+            let commands = quiet_frame(&ctx, &mut view, &input(&transcript, Some(lit), true));
             assert!(!stops_following(&commands), "reveal of {lit}");
         }
         lit = 1_000;
         view.reveal(lit, Reveal::Band);
-        frame(
-            &ctx,
-            &mut view,
-            &input(&transcript, Some(lit), true),
-            WINDOW,
-            Vec::new(),
-        );
+        quiet_frame(&ctx, &mut view, &input(&transcript, Some(lit), true));
         for size in [vec2(500.0, 300.0), vec2(1200.0, 900.0), WINDOW] {
             let commands = frame(
                 &ctx,
@@ -798,13 +789,7 @@ mod tests {
         let ctx = Context::default();
         let mut view = TranscriptView::default();
         view.reveal(100, Reveal::Band);
-        frame(
-            &ctx,
-            &mut view,
-            &input(&transcript, Some(100), true),
-            WINDOW,
-            Vec::new(),
-        );
+        quiet_frame(&ctx, &mut view, &input(&transcript, Some(100), true));
         let start_pts = offset_pts(&view);
         let mut lit = 100;
         while place_in_view(&view, lit + 1) + view.rows.height_pts(lit + 1) / view_height_pts(&view)
@@ -812,13 +797,7 @@ mod tests {
         {
             lit += 1;
             view.reveal(lit, Reveal::IfNeeded);
-            frame(
-                &ctx,
-                &mut view,
-                &input(&transcript, Some(lit), true),
-                WINDOW,
-                Vec::new(),
-            );
+            quiet_frame(&ctx, &mut view, &input(&transcript, Some(lit), true));
             assert_eq!(
                 offset_pts(&view),
                 start_pts,
@@ -827,13 +806,7 @@ mod tests {
         }
         lit += 1;
         view.reveal(lit, Reveal::IfNeeded);
-        frame(
-            &ctx,
-            &mut view,
-            &input(&transcript, Some(lit), true),
-            WINDOW,
-            Vec::new(),
-        );
+        quiet_frame(&ctx, &mut view, &input(&transcript, Some(lit), true));
         let place = place_in_view(&view, lit);
         assert!(
             (place - follow::BAND_FRACTION).abs() < 0.01,
@@ -847,31 +820,13 @@ mod tests {
         let ctx = Context::default();
         let mut view = TranscriptView::default();
         view.reveal(100, Reveal::Band);
-        frame(
-            &ctx,
-            &mut view,
-            &input(&transcript, Some(100), true),
-            WINDOW,
-            Vec::new(),
-        );
+        quiet_frame(&ctx, &mut view, &input(&transcript, Some(100), true));
         let before_pts = offset_pts(&view);
         let clicked = view.rows.row_at(before_pts + view_height_pts(&view) - 5.0);
         view.reveal(clicked, Reveal::Never);
-        frame(
-            &ctx,
-            &mut view,
-            &input(&transcript, Some(100), true),
-            WINDOW,
-            Vec::new(),
-        );
+        quiet_frame(&ctx, &mut view, &input(&transcript, Some(100), true));
         view.reveal(clicked, Reveal::IfNeeded);
-        frame(
-            &ctx,
-            &mut view,
-            &input(&transcript, Some(clicked), true),
-            WINDOW,
-            Vec::new(),
-        );
+        quiet_frame(&ctx, &mut view, &input(&transcript, Some(clicked), true));
         assert_eq!(offset_pts(&view), before_pts);
     }
 
@@ -881,13 +836,7 @@ mod tests {
         let ctx = Context::default();
         let mut view = TranscriptView::default();
         view.reveal(1_500, Reveal::Band);
-        frame(
-            &ctx,
-            &mut view,
-            &input(&transcript, None, true),
-            WINDOW,
-            Vec::new(),
-        );
+        quiet_frame(&ctx, &mut view, &input(&transcript, None, true));
         assert!(offset_pts(&view) > 1000.0);
         let next = ViewInput {
             generation: 2,
