@@ -33,11 +33,18 @@ pub struct EpisodeFiles {
     /// Files named like audio or transcripts that cannot be opened (a FIFO, a device, a dangling
     /// link), each with the reason, so the listener sees them instead of missing them silently.
     pub skipped: Vec<(PathBuf, String)>,
+    /// The key its place is remembered under, when it is not the default (a library's episode).
+    pub remember_as: Option<PathBuf>,
+    /// Its title, when known before its transcripts are read (a library's episode).
+    pub title: Option<String>,
 }
 
 impl EpisodeFiles {
     /// A stable key for remembering this episode (its audio, else its first transcript, else its folder).
     pub fn key(&self) -> PathBuf {
+        if let Some(key) = &self.remember_as {
+            return key.clone();
+        }
         self.audio
             .clone()
             .or_else(|| self.transcripts.first().cloned())
@@ -46,7 +53,14 @@ impl EpisodeFiles {
 
     /// A short name for the window title and the recent list.
     pub fn display_name(&self) -> String {
-        let key = self.key();
+        if let Some(title) = &self.title {
+            return title.clone();
+        }
+        let key = self
+            .audio
+            .clone()
+            .or_else(|| self.transcripts.first().cloned())
+            .unwrap_or_else(|| self.folder.clone());
         key.file_stem()
             .or_else(|| key.file_name())
             .map(|s| s.to_string_lossy().into_owned())
@@ -179,6 +193,8 @@ pub fn discover(path: &Path) -> anyhow::Result<EpisodeFiles> {
             transcripts,
             preferred: None,
             skipped,
+            remember_as: None,
+            title: None,
         });
     }
     let path_stem = stem(path);
@@ -206,6 +222,8 @@ pub fn discover(path: &Path) -> anyhow::Result<EpisodeFiles> {
         transcripts,
         preferred: Some(path.to_path_buf()),
         skipped,
+        remember_as: None,
+        title: None,
     })
 }
 
@@ -239,6 +257,8 @@ fn discover_folder(folder: &Path) -> anyhow::Result<EpisodeFiles> {
         transcripts,
         preferred: None,
         skipped,
+        remember_as: None,
+        title: None,
     })
 }
 

@@ -9,6 +9,7 @@ pub mod audio;
 pub mod cli;
 pub mod episode;
 pub mod files;
+pub mod library;
 pub mod state;
 pub mod timefmt;
 pub mod trace;

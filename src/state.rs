@@ -110,6 +110,23 @@ pub struct State {
     pub recent: Vec<PathBuf>,
     /// Where each episode was left, by its key (see [`episode_key`]).
     pub episodes: BTreeMap<String, EpisodePlace>,
+    /// What the listener set for each library, by the library folder's path.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub libraries: BTreeMap<String, LibraryPrefs>,
+}
+
+/// What the listener set for one library.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct LibraryPrefs {
+    /// Folders of audio added to the library (by `--audio` or in the panel).
+    #[serde(default)]
+    pub audio_dirs: Vec<PathBuf>,
+    /// Pairings the listener fixed: episode key to its audio file, or `None` for "no audio".
+    #[serde(default)]
+    pub pairs: BTreeMap<String, Option<PathBuf>>,
+    /// The episode open last, by its key.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_episode: Option<String>,
 }
 
 /// The key an episode's place is stored under: the path of its audio, else of its first transcript.
@@ -118,6 +135,32 @@ pub fn episode_key(path: &Path) -> String {
 }
 
 impl State {
+    /// What the listener set for the library at `root` (nothing yet: the defaults).
+    pub fn library(&self, root: &Path) -> LibraryPrefs {
+        self.libraries
+            .get(&episode_key(root))
+            .cloned()
+            .unwrap_or_default()
+    }
+
+    /// What the listener set for the library at `root`, to change.
+    pub fn library_mut(&mut self, root: &Path) -> &mut LibraryPrefs {
+        self.libraries.entry(episode_key(root)).or_default()
+    }
+
+    /// Adds audio folders to the library at `root` (each once); true when one was new.
+    pub fn add_audio_dirs(&mut self, root: &Path, dirs: &[PathBuf]) -> bool {
+        let prefs = self.library_mut(root);
+        let mut added = false;
+        for dir in dirs {
+            if !prefs.audio_dirs.contains(dir) {
+                prefs.audio_dirs.push(dir.clone());
+                added = true;
+            }
+        }
+        added
+    }
+
     /// Puts `path` first in the recent list.
     pub fn remember_recent(&mut self, path: &Path) {
         self.recent.retain(|p| p != path);
@@ -192,6 +235,16 @@ pub fn decode(text: &str) -> Result<(State, Vec<String>), serde_json::Error> {
                     state.episodes.insert(key.clone(), place);
                 }
                 _ => dropped.push(format!("the place in {key}")),
+            }
+        }
+    }
+    if let Some(Value::Object(libraries)) = map.get("libraries") {
+        for (key, v) in libraries {
+            match serde_json::from_value::<LibraryPrefs>(v.clone()) {
+                Ok(prefs) => {
+                    state.libraries.insert(key.clone(), prefs);
+                }
+                Err(_) => dropped.push(format!("the settings of the library {key}")),
             }
         }
     }

@@ -16,6 +16,7 @@
 mod encoding;
 mod error;
 pub mod export;
+pub mod fold;
 mod json;
 mod lines;
 mod markup;

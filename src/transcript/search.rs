@@ -1,7 +1,8 @@
-//! Case-insensitive search over cue texts, giving byte ranges into the original text.
+//! Search over cue texts, folding case, accents and quotes, giving byte ranges into the original text.
 
 use std::ops::Range;
 
+use super::fold::{find_folded, fold};
 use super::model::Transcript;
 
 /// One hit: the cue's index and the matched byte range of that cue's `text`.
@@ -13,32 +14,15 @@ pub struct Match {
     pub range: Range<usize>,
 }
 
-/// Lowercased text, and for each of its bytes the original character's byte range.
-struct Folded {
-    text: String,
-    origin: Vec<(usize, usize)>,
-}
-
-fn fold(s: &str) -> Folded {
-    let mut text = String::with_capacity(s.len());
-    let mut origin = Vec::with_capacity(s.len());
-    for (i, c) in s.char_indices() {
-        let span = (i, i + c.len_utf8());
-        let before = text.len();
-        text.extend(c.to_lowercase());
-        origin.resize(origin.len() + (text.len() - before), span);
-    }
-    Folded { text, origin }
-}
-
-/// Finds `query` in every cue, ignoring case (Unicode lowercase). Matches come in cue order and,
-/// within a cue, left to right without overlapping. An empty or all-whitespace query matches
-/// nothing. The query is used as typed (surrounding spaces count).
+/// Finds `query` in every cue, ignoring case, accents, curly quotes and dashes (see
+/// [`super::fold`]). Matches come in cue order and, within a cue, left to right without
+/// overlapping. An empty or all-whitespace query matches nothing. The query is used as typed
+/// (surrounding spaces count).
 pub fn find(t: &Transcript, query: &str) -> Vec<Match> {
     if query.trim().is_empty() {
         return Vec::new();
     }
-    let needle: String = query.chars().flat_map(char::to_lowercase).collect();
+    let needle = fold(query);
     let mut out = Vec::new();
     let mut ascii = String::new();
     for (cue, c) in t.cues.iter().enumerate() {
@@ -52,23 +36,11 @@ pub fn find(t: &Transcript, query: &str) -> Vec<Match> {
                 continue;
             }
         }
-        let folded = fold(&c.text);
-        let mut from = 0;
-        let mut last_end = 0;
-        while let Some(pos) = folded.text.get(from..).and_then(|h| h.find(&needle)) {
-            let start = from + pos;
-            let end = start + needle.len();
-            let (Some(&(a, _)), Some(&(_, b))) =
-                (folded.origin.get(start), folded.origin.get(end - 1))
-            else {
-                break;
-            };
-            if a >= last_end {
-                out.push(Match { cue, range: a..b });
-                last_end = b;
-            }
-            from = end;
-        }
+        out.extend(
+            find_folded(&c.text, &needle)
+                .into_iter()
+                .map(|range| Match { cue, range }),
+        );
     }
     out
 }
@@ -100,7 +72,9 @@ mod tests {
             (&["Python is fun", "no"], "python", &[(0, 0..6)]),
             (&["aaaa"], "aa", &[(0, 0..2), (0, 2..4)]),
             (&["a", "A b a"], "A", &[(0, 0..1), (1, 0..1), (1, 4..5)]),
-            (&["Straße STRASSE"], "straße", &[(0, 0..7)]),
+            (&["Straße STRASSE"], "straße", &[(0, 0..7), (0, 8..15)]),
+            (&["I don’t"], "don't", &[(0, 2..9)]),
+            (&["Café"], "cafe", &[(0, 0..5)]),
             (&["ÉCOLE école"], "école", &[(0, 0..6), (0, 7..13)]),
             (&["İstanbul"], "i", &[(0, 0..2)]),
             (&["x İy"], "İ", &[(0, 2..4)]),
