@@ -2,6 +2,8 @@
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
 use std::time::Duration;
 
 use anyhow::{Context, bail};
@@ -9,9 +11,10 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::audio;
 use crate::episode::{self, EpisodeFiles};
-use crate::state;
+use crate::library::{self, Episode, Library, PairedBy, Query, ScanRequest};
+use crate::state::{self, LibraryPrefs};
 use crate::timefmt;
-use crate::transcript::{self, Transcript, export};
+use crate::transcript::{Transcript, export};
 
 /// Read a podcast episode's transcript while listening to it.
 #[derive(Parser, Debug)]
@@ -33,6 +36,10 @@ pub struct Cli {
     /// Do not open an audio device; a silent clock moves the highlight.
     #[arg(long)]
     pub no_audio: bool,
+    /// A folder of audio files to pair with a library's transcripts (repeatable; remembered for
+    /// that library).
+    #[arg(long = "audio", value_name = "DIR")]
+    pub audio_dirs: Vec<PathBuf>,
     /// A subcommand that works without a window.
     #[command(subcommand)]
     pub command: Option<CliCommand>,
@@ -61,17 +68,31 @@ pub enum CliCommand {
         #[arg(long, value_enum, default_value_t = ExportFormat::Json)]
         to: ExportFormat,
     },
-    /// Say what Readalong finds in a file or an episode folder.
+    /// Say what Readalong finds in a file, an episode folder or a library.
     Info {
-        /// A transcript, an audio file or an episode folder.
+        /// A transcript, an audio file, an episode folder or a library folder.
         path: PathBuf,
+        /// Print one JSON object: `{"episodes":[...]}`.
+        #[arg(long)]
+        json: bool,
+        /// A folder of audio files to pair with the library's transcripts (repeatable; remembered).
+        #[arg(long = "audio", value_name = "DIR")]
+        audio_dirs: Vec<PathBuf>,
     },
-    /// Print the lines of an episode's transcript that contain the words.
+    /// Print the lines that hold the words, across every episode of a library:
+    /// `H:MM:SS.mmm<TAB>transcript<TAB>line`. Exit status 0 with hits, 1 without, 2 on error.
     Search {
-        /// A transcript, an audio file or an episode folder.
+        /// A library folder, an episode folder, an audio file or a transcript.
         path: PathBuf,
-        /// The words to find (case-insensitive).
+        /// Words (each must be in the line) and "quoted phrases"; case, accents and curly
+        /// quotes do not matter.
         query: String,
+        /// Print one JSON object per hit: `start` (seconds), `file`, `episode`, `title`, `text`.
+        #[arg(long)]
+        json: bool,
+        /// A folder of audio files to pair with the library's transcripts (repeatable; remembered).
+        #[arg(long = "audio", value_name = "DIR")]
+        audio_dirs: Vec<PathBuf>,
     },
 }
 
@@ -88,12 +109,44 @@ pub enum ExportFormat {
     Txt,
 }
 
+/// How a subcommand that ran ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    /// It did its work (exit status 0).
+    Done,
+    /// It looked and found nothing (exit status 1).
+    NothingFound,
+}
+
 /// Runs a subcommand, writing its result to `out`.
-pub fn run(command: &CliCommand, out: &mut dyn Write) -> anyhow::Result<()> {
+pub fn run(command: &CliCommand, out: &mut dyn Write) -> anyhow::Result<Outcome> {
     match command {
-        CliCommand::Export { file, to } => export_file(file, *to, out),
-        CliCommand::Info { path } => info(path, out),
-        CliCommand::Search { path, query } => search(path, query, out),
+        CliCommand::Export { file, to } => export_file(file, *to, out).map(|()| Outcome::Done),
+        CliCommand::Info {
+            path,
+            json: false,
+            audio_dirs,
+        } if audio_dirs.is_empty() && !path.is_dir() => info(path, out).map(|()| Outcome::Done),
+        CliCommand::Info {
+            path,
+            json,
+            audio_dirs,
+        } => library_info(path, audio_dirs, *json, out).map(|()| Outcome::Done),
+        CliCommand::Search {
+            path,
+            query,
+            json,
+            audio_dirs,
+        } => search(path, query, audio_dirs, *json, out),
+    }
+}
+
+/// The exit status for a subcommand that failed: 2 for `search` (1 means "nothing found"),
+/// else 1.
+pub fn error_status(command: &CliCommand) -> u8 {
+    match command {
+        CliCommand::Search { .. } => 2,
+        _ => 1,
     }
 }
 
@@ -231,30 +284,222 @@ fn describe(t: &Transcript, out: &mut dyn Write) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn search(path: &Path, query: &str, out: &mut dyn Write) -> anyhow::Result<()> {
+/// The library at `path` (a library folder), or an episode as a library of one.
+fn load_library(path: &Path, audio_dirs: &[PathBuf], read_audio: bool) -> anyhow::Result<Library> {
     let path = &std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+    let audio_dirs: Vec<PathBuf> = audio_dirs
+        .iter()
+        .map(|d| std::fs::canonicalize(d).unwrap_or_else(|_| d.clone()))
+        .collect();
+    if path.is_dir() && library::is_library(path, &AtomicBool::new(false))? {
+        let prefs = remember_audio_dirs(path, &audio_dirs);
+        let request = ScanRequest {
+            root: path.clone(),
+            audio_dirs: prefs.audio_dirs,
+            fixes: prefs.pairs,
+            cache_dir: library::cache::default_dir(),
+            read_audio,
+        };
+        return Ok(library::scan(&request, &AtomicBool::new(false), &mut |_| {})?);
+    }
     let files = episode::discover(path)?;
     let choices = episode::read_choices(&files);
-    let Some(choice) = choices.first() else {
-        bail!("{} has no transcript", path.display());
+    let readable = choices.iter().find_map(|c| c.result.as_ref().ok().map(|t| (c, t)));
+    let audio_duration = match (&files.audio, read_audio) {
+        (Some(audio), true) => audio::source::open_media(audio, &mut |_| {})
+            .ok()
+            .map(|m| m.duration),
+        _ => None,
     };
-    let t = choice.result.as_ref().map_err(|e| anyhow::anyhow!("{e}"))?;
-    let matches = transcript::search::find(t, query);
-    let mut last_cue = None;
-    for m in &matches {
-        if last_cue == Some(m.cue) {
-            continue;
+    let last_cue = readable.and_then(|(_, t)| t.cues.last()).map(|c| c.start);
+    let mut warnings = Vec::new();
+    if let (Some(a), Some(c)) = (audio_duration, last_cue) {
+        warnings.extend(library::length_warning(a, c));
+    }
+    let episode = Episode {
+        key: files.display_name(),
+        number: None,
+        title: readable
+            .and_then(|(_, t)| t.title.clone())
+            .unwrap_or_else(|| files.display_name()),
+        transcripts: choices.iter().map(|c| c.path.clone()).collect(),
+        audio: files.audio.clone(),
+        paired_by: files.audio.as_ref().map(|_| PairedBy::SameName),
+        audio_duration,
+        last_cue,
+        warnings,
+        errors: choices.iter().filter_map(|c| c.result.clone().err()).collect(),
+    };
+    let text = readable.map(|(c, t)| {
+        let lines = t.cues.iter().map(|q| (q.start, q.text.clone())).collect();
+        Arc::new(library::EpisodeText::new(c.path.clone(), lines))
+    });
+    Ok(Library {
+        root: files.folder.clone(),
+        episodes: vec![episode],
+        texts: vec![text],
+        skipped: files.skipped.clone(),
+        ..Library::default()
+    })
+}
+
+/// Adds `--audio` folders to what is remembered for the library at `root`, and returns what is
+/// remembered.
+fn remember_audio_dirs(root: &Path, audio_dirs: &[PathBuf]) -> LibraryPrefs {
+    let Some(dir) = state::default_dir() else {
+        return LibraryPrefs {
+            audio_dirs: audio_dirs.to_vec(),
+            ..LibraryPrefs::default()
+        };
+    };
+    if audio_dirs.is_empty() {
+        return state::load_read_only(&dir).0.library(root);
+    }
+    let (mut saved, _) = state::load(&dir);
+    if saved.add_audio_dirs(root, audio_dirs)
+        && let Err(e) = state::save(&dir, &saved)
+    {
+        log::warn!("cannot remember the audio folders in {}: {e}", dir.display());
+    }
+    saved.library(root)
+}
+
+/// Episode indexes in the order the command line lists them: by number, lowest first, then
+/// the others by title.
+fn cli_order(library: &Library) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..library.episodes.len()).collect();
+    order.sort_by(|&a, &b| {
+        let (x, y) = (&library.episodes[a], &library.episodes[b]);
+        match (x.number, y.number) {
+            (Some(m), Some(n)) => m.cmp(&n).then_with(|| x.key.cmp(&y.key)),
+            (Some(_), None) => std::cmp::Ordering::Less,
+            (None, Some(_)) => std::cmp::Ordering::Greater,
+            (None, None) => x.title.cmp(&y.title).then_with(|| x.key.cmp(&y.key)),
         }
-        last_cue = Some(m.cue);
-        if let Some(cue) = t.cues.get(m.cue) {
-            writeln!(out, "{}  {}", timefmt::clock(cue.start), cue.text)?;
+    });
+    order
+}
+
+fn search(
+    path: &Path,
+    query: &str,
+    audio_dirs: &[PathBuf],
+    json: bool,
+    out: &mut dyn Write,
+) -> anyhow::Result<Outcome> {
+    let parsed = Query::parse(query);
+    if parsed.is_empty() {
+        bail!("the query is empty: give the words to find");
+    }
+    let library = load_library(path, audio_dirs, false)?;
+    let hits = library.search(&parsed, &|| false);
+    let mut by_episode: Vec<Vec<library::Hit>> = vec![Vec::new(); library.episodes.len()];
+    for hit in &hits {
+        by_episode[hit.episode].push(*hit);
+    }
+    for index in cli_order(&library) {
+        let (Some(episode), Some(Some(text))) =
+            (library.episodes.get(index), library.texts.get(index))
+        else {
+            continue;
+        };
+        for hit in &by_episode[index] {
+            let line = text.lines.get(hit.line).map_or("", String::as_str);
+            if json {
+                let record = serde_json::json!({
+                    "start": hit.start.as_secs_f64(),
+                    "file": text.transcript,
+                    "episode": episode.key,
+                    "title": episode.title,
+                    "text": line,
+                });
+                writeln!(out, "{record}")?;
+            } else {
+                writeln!(
+                    out,
+                    "{}\t{}\t{}",
+                    timefmt::clock_millis(hit.start),
+                    text.transcript.display(),
+                    line.replace(['\t', '\n'], " ")
+                )?;
+            }
         }
     }
-    writeln!(
-        out,
-        "{} matches in {}",
-        matches.len(),
-        choice.path.display()
-    )?;
+    Ok(if hits.is_empty() {
+        Outcome::NothingFound
+    } else {
+        Outcome::Done
+    })
+}
+
+fn library_info(
+    path: &Path,
+    audio_dirs: &[PathBuf],
+    json: bool,
+    out: &mut dyn Write,
+) -> anyhow::Result<()> {
+    let library = load_library(path, audio_dirs, true)?;
+    let order = cli_order(&library);
+    if json {
+        let episodes: Vec<serde_json::Value> = order
+            .iter()
+            .map(|&i| {
+                let e = &library.episodes[i];
+                serde_json::json!({
+                    "key": e.key,
+                    "number": e.number,
+                    "title": e.title,
+                    "transcripts": e.transcripts,
+                    "audio": e.audio,
+                    "paired_by": e.paired_by,
+                    "duration": e.duration().map(|d| d.as_secs_f64()),
+                    "warnings": e.warnings,
+                    "errors": e.errors,
+                })
+            })
+            .collect();
+        writeln!(out, "{}", serde_json::json!({ "episodes": episodes }))?;
+        return Ok(());
+    }
+    writeln!(out, "library: {}", library.root.display())?;
+    for dir in &library.audio_dirs {
+        writeln!(out, "audio folder: {}", dir.display())?;
+    }
+    writeln!(out, "episodes: {}", library.episodes.len())?;
+    for &i in &order {
+        let e = &library.episodes[i];
+        let number = e.number.map(|n| format!("#{n} ")).unwrap_or_default();
+        let length = e
+            .duration()
+            .map(|d| format!(" ({})", timefmt::clock(d)))
+            .unwrap_or_default();
+        writeln!(out, "{number}{}{length}", e.title)?;
+        for (j, t) in e.transcripts.iter().enumerate() {
+            let role = if j == 0 { "transcript" } else { "also" };
+            writeln!(out, "  {role}: {}", t.display())?;
+        }
+        match (&e.audio, e.paired_by) {
+            (Some(a), Some(by)) => {
+                writeln!(out, "  audio: {} (paired by {})", a.display(), by.describe())?
+            }
+            (Some(a), None) => writeln!(out, "  audio: {} (no transcript)", a.display())?,
+            (None, _) => writeln!(out, "  audio: none")?,
+        }
+        for w in &e.warnings {
+            writeln!(out, "  warning: {w}")?;
+        }
+        for err in &e.errors {
+            writeln!(out, "  error: {err}")?;
+        }
+    }
+    for (path, reason) in &library.ignored {
+        writeln!(out, "not an episode: {} ({reason})", path.display())?;
+    }
+    for (path, reason) in &library.skipped {
+        writeln!(out, "skipped: {} ({reason})", path.display())?;
+    }
+    if library.truncated {
+        writeln!(out, "warning: the folder holds too many files; the listing stopped early")?;
+    }
     Ok(())
 }

@@ -14,10 +14,11 @@ fn main() -> ExitCode {
     let args = Cli::parse();
     if let Some(command) = &args.command {
         return match cli::run(command, &mut std::io::stdout().lock()) {
-            Ok(()) => ExitCode::SUCCESS,
+            Ok(cli::Outcome::Done) => ExitCode::SUCCESS,
+            Ok(cli::Outcome::NothingFound) => ExitCode::from(1),
             Err(e) => {
                 eprintln!("readalong: {e:#}");
-                ExitCode::FAILURE
+                ExitCode::from(cli::error_status(command))
             }
         };
     }
@@ -38,6 +39,7 @@ fn main() -> ExitCode {
         },
         state: StateChoice::Default,
         handle_signals: true,
+        audio_dirs: args.audio_dirs,
     };
     let result = eframe::run_native(
         "Readalong",

@@ -2,13 +2,14 @@
 //! to background work (episodes read, audio opened, dialogs answered) and saves the listener's place.
 
 use std::path::{Path, PathBuf};
-use std::sync::mpsc;
+use std::sync::{Arc, mpsc};
 use std::time::{Duration, Instant};
 
 use eframe::egui::{self, Context};
 
 use super::command::{self, Command};
-use super::opening::Opened;
+use super::library_panel;
+use super::opening::{Found, Opened};
 use super::transcript_view::Reveal;
 use super::{AudioStatus, MAX_REPAINT_WAIT, OpenEpisode, POLL_WAIT, ReadalongApp, search_bar};
 use crate::audio::PlayerEvent;
@@ -22,6 +23,19 @@ pub(super) enum DialogResult {
     Picked(Option<PathBuf>),
     /// The desktop has no file dialog; the reason says what is missing.
     Unavailable(String),
+}
+
+/// What a file dialog is for.
+#[derive(Clone, Debug, PartialEq)]
+pub(super) enum DialogPurpose {
+    /// Open an episode file.
+    OpenFile,
+    /// Open an episode or library folder.
+    OpenFolder,
+    /// Add a folder of audio to the library.
+    AudioFolder,
+    /// Choose the audio of the library's episode with this key.
+    AudioFileFor(String),
 }
 
 impl ReadalongApp {
@@ -38,8 +52,8 @@ impl ReadalongApp {
 
     pub(super) fn apply(&mut self, ctx: &Context, command: Command) {
         match command {
-            Command::OpenFileDialog => self.start_dialog(ctx, false),
-            Command::OpenFolderDialog => self.start_dialog(ctx, true),
+            Command::OpenFileDialog => self.start_dialog(ctx, DialogPurpose::OpenFile),
+            Command::OpenFolderDialog => self.start_dialog(ctx, DialogPurpose::OpenFolder),
             Command::Open(path) => self.open(ctx, &path, None),
             Command::SwitchTranscript(index) => self.switch_transcript(index),
             Command::TogglePlay => self.toggle_play(),
@@ -76,6 +90,112 @@ impl ReadalongApp {
                 self.open(ctx, &path, None);
             }
             Command::BuiltinDialogClose => self.builtin_dialog = None,
+            Command::OpenLibraryEpisode { key, at } => self.open_library_episode(ctx, &key, at),
+            Command::ToggleLibrary => {
+                if let Some(library) = &mut self.library {
+                    library.visible = !library.visible;
+                }
+            }
+            Command::FocusLibrarySearch => {
+                if let Some(library) = &mut self.library {
+                    library.focus_search();
+                }
+            }
+            Command::AddAudioFolderDialog => self.start_dialog(ctx, DialogPurpose::AudioFolder),
+            Command::AddAudioFolder(dir) => {
+                if let Some(root) = self.library_root() {
+                    self.state.add_audio_dirs(&root, &[dir]);
+                    self.store.save(&self.state);
+                    self.rescan_library();
+                }
+            }
+            Command::ChooseAudioDialog(key) => {
+                self.start_dialog(ctx, DialogPurpose::AudioFileFor(key))
+            }
+            Command::SetPairing { key, audio } => self.set_pairing(&key, Some(audio)),
+            Command::ResetPairing(key) => self.set_pairing(&key, None),
+        }
+    }
+
+    fn library_root(&self) -> Option<PathBuf> {
+        self.library.as_ref().map(|l| l.root.clone())
+    }
+
+    /// Shows a library: its episode list fills as it is scanned; the episode open last time
+    /// there opens once it is found.
+    fn show_library(&mut self, ctx: &Context, root: &Path) {
+        self.save_place();
+        self.player.pause();
+        self.player.close();
+        self.audio = AudioStatus::NoFile;
+        self.audio_request = None;
+        self.episode = None;
+        self.transcript_changed();
+        self.error = None;
+        self.state.remember_recent(root);
+        let audio_dirs = std::mem::take(&mut self.start_audio_dirs);
+        self.state.add_audio_dirs(root, &audio_dirs);
+        self.store.save(&self.state);
+        let reopen = self.state.library(root).last_episode;
+        let request = library_panel::scan_request(root, &self.state, self.cache_dir.clone());
+        let wake_ctx = ctx.clone();
+        let wake: crate::library::background::Wake = Arc::new(move || wake_ctx.request_repaint());
+        self.library = Some(library_panel::LibraryView::new(request, reopen, wake));
+        ctx.send_viewport_cmd(egui::ViewportCommand::Title(format!(
+            "{} — Readalong",
+            episode::file_name(root)
+        )));
+    }
+
+    fn rescan_library(&mut self) {
+        if let Some(library) = &mut self.library {
+            let request =
+                library_panel::scan_request(&library.root, &self.state, self.cache_dir.clone());
+            library.rescan(request);
+        }
+    }
+
+    /// Remembers a pairing the listener chose (`Some`), or forgets it (`None`), and scans again.
+    fn set_pairing(&mut self, key: &str, choice: Option<Option<PathBuf>>) {
+        let Some(root) = self.library_root() else {
+            return;
+        };
+        let prefs = self.state.library_mut(&root);
+        match choice {
+            Some(audio) => {
+                prefs.pairs.insert(key.to_owned(), audio);
+            }
+            None => {
+                prefs.pairs.remove(key);
+            }
+        }
+        self.store.save(&self.state);
+        self.rescan_library();
+        if let Some(library) = &mut self.library
+            && library.open_key.as_deref() == Some(key)
+        {
+            library.reopen_after_scan(key);
+        }
+    }
+
+    fn open_library_episode(&mut self, ctx: &Context, key: &str, at: Option<Duration>) {
+        let Some(library) = &mut self.library else {
+            return;
+        };
+        let Some(files) = library.episode(key).map(|e| e.files(&library.root)) else {
+            return;
+        };
+        library.open_key = Some(key.to_owned());
+        let root = library.root.clone();
+        self.state.library_mut(&root).last_episode = Some(key.to_owned());
+        self.opener.open_files(ctx, &root, files, at);
+    }
+
+    /// Takes in what the library's scan and search sent.
+    pub(super) fn handle_library(&mut self) {
+        if let Some(library) = &mut self.library {
+            let commands = library.poll();
+            self.pending.extend(commands);
         }
     }
 
@@ -94,42 +214,58 @@ impl ReadalongApp {
         }
     }
 
-    fn start_dialog(&mut self, ctx: &Context, folder: bool) {
+    fn start_dialog(&mut self, ctx: &Context, purpose: DialogPurpose) {
         let (tx, rx) = mpsc::channel();
         let ctx = ctx.clone();
+        let thread_purpose = purpose.clone();
         let spawned = std::thread::Builder::new()
             .name("open-dialog".to_owned())
             .spawn(move || {
                 let answer = match file_dialog_missing() {
                     Some(reason) => DialogResult::Unavailable(reason),
-                    None => DialogResult::Picked(pick(folder)),
+                    None => DialogResult::Picked(pick(&thread_purpose)),
                 };
                 let _ = tx.send(answer);
                 ctx.request_repaint();
             });
         match spawned {
-            Ok(_) => self.dialog = Some(rx),
+            Ok(_) => self.dialog = Some((rx, purpose)),
             Err(e) => self.error = Some(format!("Cannot show the open dialog: {e}")),
         }
     }
 
     pub(super) fn handle_dialog(&mut self, ctx: &Context) {
-        let Some(rx) = &self.dialog else {
+        let Some((rx, purpose)) = &self.dialog else {
             return;
         };
         match rx.try_recv() {
             Ok(DialogResult::Picked(picked)) => {
+                let purpose = purpose.clone();
                 self.dialog = None;
                 if let Some(path) = picked {
-                    self.pending.push(Command::Open(path));
+                    self.pending.push(match purpose {
+                        DialogPurpose::OpenFile | DialogPurpose::OpenFolder => Command::Open(path),
+                        DialogPurpose::AudioFolder => Command::AddAudioFolder(path),
+                        DialogPurpose::AudioFileFor(key) => Command::SetPairing {
+                            key,
+                            audio: Some(path),
+                        },
+                    });
                 }
             }
             Ok(DialogResult::Unavailable(reason)) => {
+                let opening = matches!(purpose, DialogPurpose::OpenFile | DialogPurpose::OpenFolder);
                 self.dialog = None;
-                self.notice = Some(format!(
-                    "No file dialog: {reason}. Type or paste a path instead."
-                ));
-                self.builtin_dialog = Some(String::new());
+                if opening {
+                    self.notice = Some(format!(
+                        "No file dialog: {reason}. Type or paste a path instead."
+                    ));
+                    self.builtin_dialog = Some(String::new());
+                } else {
+                    self.notice = Some(format!(
+                        "No file dialog: {reason}. Start Readalong with --audio DIR to add audio."
+                    ));
+                }
             }
             Err(mpsc::TryRecvError::Empty) => ctx.request_repaint_after(POLL_WAIT),
             Err(mpsc::TryRecvError::Disconnected) => self.dialog = None,
@@ -150,7 +286,14 @@ impl ReadalongApp {
             return;
         };
         match result {
-            Ok((files, choices)) => self.show_episode(ctx, &path, files, choices, at),
+            Ok(Found::Episode(files, choices)) => {
+                // An episode opened by its own path leaves the library.
+                if files.remember_as.is_none() {
+                    self.library = None;
+                }
+                self.show_episode(ctx, &path, files, choices, at)
+            }
+            Ok(Found::Library) => self.show_library(ctx, &path),
             Err(error) => self.error = Some(error),
         }
     }
@@ -508,17 +651,26 @@ impl ReadalongApp {
 }
 
 /// Shows the desktop's file dialog (runs on the dialog thread).
-fn pick(folder: bool) -> Option<PathBuf> {
-    let dialog = rfd::FileDialog::new().set_title("Open an episode");
-    if folder {
-        dialog.pick_folder()
-    } else {
-        dialog
+fn pick(purpose: &DialogPurpose) -> Option<PathBuf> {
+    let dialog = rfd::FileDialog::new();
+    match purpose {
+        DialogPurpose::OpenFolder => dialog
+            .set_title("Open an episode folder or a library")
+            .pick_folder(),
+        DialogPurpose::OpenFile => dialog
+            .set_title("Open an episode")
             .add_filter(
                 "Episodes",
                 &[episode::AUDIO_EXTENSIONS, episode::TRANSCRIPT_EXTENSIONS].concat(),
             )
-            .pick_file()
+            .pick_file(),
+        DialogPurpose::AudioFolder => dialog
+            .set_title("Add a folder of audio to the library")
+            .pick_folder(),
+        DialogPurpose::AudioFileFor(key) => dialog
+            .set_title(format!("Choose the audio of episode {key}"))
+            .add_filter("Audio", episode::AUDIO_EXTENSIONS)
+            .pick_file(),
     }
 }
 

@@ -71,6 +71,32 @@ pub enum Command {
     BuiltinDialogPick(PathBuf),
     /// Close Readalong's own file dialog.
     BuiltinDialogClose,
+    /// Open a library's episode (by key), at a time (playing from there) or where it was left.
+    OpenLibraryEpisode {
+        /// The episode's key.
+        key: String,
+        /// Where to start playing; `None` resumes where it was left.
+        at: Option<Duration>,
+    },
+    /// Show or hide the library's episode list.
+    ToggleLibrary,
+    /// Put the keyboard in the library's search box.
+    FocusLibrarySearch,
+    /// Show the dialog to pick a folder of audio for the library.
+    AddAudioFolderDialog,
+    /// Add a folder of audio to the library (remembered).
+    AddAudioFolder(PathBuf),
+    /// Show the dialog to pick the audio file of a library's episode (by key).
+    ChooseAudioDialog(String),
+    /// Pair a library's episode with this audio file, or with none (remembered).
+    SetPairing {
+        /// The episode's key.
+        key: String,
+        /// Its audio, or `None` for "no audio".
+        audio: Option<PathBuf>,
+    },
+    /// Forget the pairing chosen for a library's episode (by key); pair it automatically again.
+    ResetPairing(String),
 }
 
 /// When a key binding acts.
@@ -172,7 +198,20 @@ pub fn bindings() -> Vec<Binding> {
             "Open an episode",
             Command::OpenFileDialog,
         ),
+        // Before Ctrl+F, which would also match Ctrl+Shift+F.
+        bind(
+            Global,
+            &[(CTRL.plus(Modifiers::SHIFT), Key::F)],
+            "Search every episode of the library",
+            Command::FocusLibrarySearch,
+        ),
         bind(Global, &[(CTRL, Key::F)], "Search", Command::FocusSearch),
+        bind(
+            Global,
+            &[(CTRL, Key::L)],
+            "Show or hide the library's episodes",
+            Command::ToggleLibrary,
+        ),
         bind(
             Global,
             &[(CTRL, Key::Plus), (CTRL, Key::Equals)],

@@ -5,6 +5,7 @@ mod apply;
 pub mod command;
 pub mod follow;
 pub mod help;
+pub mod library_panel;
 pub mod opening;
 pub mod player_bar;
 pub mod search_bar;
@@ -73,6 +74,8 @@ pub struct StartOptions {
     pub state: StateChoice,
     /// Save and close on SIGTERM, SIGINT and SIGHUP.
     pub handle_signals: bool,
+    /// Folders of audio to add to the library opened (remembered for it).
+    pub audio_dirs: Vec<PathBuf>,
 }
 
 /// How the episode's audio is doing.
@@ -123,7 +126,7 @@ pub struct ReadalongApp {
     show_help: bool,
     error: Option<String>,
     notice: Option<String>,
-    dialog: Option<Receiver<apply::DialogResult>>,
+    dialog: Option<(Receiver<apply::DialogResult>, apply::DialogPurpose)>,
     builtin_dialog: Option<String>,
     trace: Trace,
     lit: Option<usize>,
@@ -134,11 +137,22 @@ pub struct ReadalongApp {
     last_saved: Instant,
     quit: Arc<AtomicBool>,
     popup_was_open: bool,
+    /// The open library, when a folder of episodes was opened.
+    library: Option<library_panel::LibraryView>,
+    /// Where library scans are cached (`None`: nowhere).
+    cache_dir: Option<PathBuf>,
+    /// `--audio` folders, added to the first library opened.
+    start_audio_dirs: Vec<PathBuf>,
 }
 
 impl ReadalongApp {
     /// Builds the app, restoring what it remembers, and opens the episode asked for (or the demo).
     pub fn new(cc: &eframe::CreationContext<'_>, options: StartOptions) -> Self {
+        let cache_dir = match &options.state {
+            StateChoice::InMemory => None,
+            StateChoice::At(dir) => Some(dir.join("cache")),
+            StateChoice::Default => crate::library::cache::default_dir(),
+        };
         let (store, state, notice) = match options.state {
             StateChoice::InMemory => (StateStore::in_memory(), State::default(), None),
             StateChoice::At(dir) => open_store(dir),
@@ -149,6 +163,12 @@ impl ReadalongApp {
         };
         let mut app = Self::with_state(store, state, options.audio);
         app.notice = notice;
+        app.cache_dir = cache_dir;
+        app.start_audio_dirs = options
+            .audio_dirs
+            .iter()
+            .map(|d| std::fs::canonicalize(d).unwrap_or_else(|_| d.clone()))
+            .collect();
         app.background = theme::Background::install(&cc.egui_ctx);
         if options.handle_signals {
             app.quit = signals::watch(&cc.egui_ctx);
@@ -202,6 +222,9 @@ impl ReadalongApp {
             last_saved: Instant::now(),
             quit: Arc::new(AtomicBool::new(false)),
             popup_was_open: false,
+            library: None,
+            cache_dir: None,
+            start_audio_dirs: Vec::new(),
         }
     }
 
@@ -237,7 +260,19 @@ impl ReadalongApp {
 
     /// True while an episode is being read or its audio opened.
     pub fn is_busy(&self) -> bool {
-        self.opener.reading().is_some() || matches!(self.audio, AudioStatus::Loading { .. })
+        self.opener.reading().is_some()
+            || matches!(self.audio, AudioStatus::Loading { .. })
+            || self.library.as_ref().is_some_and(|l| l.is_busy())
+    }
+
+    /// The open library's panel, when a library is open.
+    pub fn library(&self) -> Option<&library_panel::LibraryView> {
+        self.library.as_ref()
+    }
+
+    /// The title of the open episode (the window's title).
+    pub fn episode_title(&self) -> Option<String> {
+        self.episode.as_ref().map(|e| e.files.display_name())
     }
 
     /// What Readalong remembers, as it is now.
@@ -396,6 +431,19 @@ impl ReadalongApp {
         self.pending.extend(output.commands);
     }
 
+    fn library_panel(&mut self, ui: &mut Ui) {
+        let Some(library) = self.library.as_mut().filter(|l| l.visible) else {
+            return;
+        };
+        let commands = egui::Panel::left("library-panel")
+            .resizable(true)
+            .default_size(340.0)
+            .min_size(220.0)
+            .show(ui, |ui| library.ui(ui, &self.state))
+            .inner;
+        self.pending.extend(commands);
+    }
+
     fn transcript_panel(&mut self, ui: &mut Ui) {
         let commands = egui::CentralPanel::default()
             .show(ui, |ui| {
@@ -413,7 +461,8 @@ impl ReadalongApp {
                         self.view.ui(ui, &input)
                     }
                     None => {
-                        empty_transcript_ui(ui, self.opener.reading().is_some());
+                        let in_library = self.library.is_some() && self.episode.is_none();
+                        empty_transcript_ui(ui, self.opener.reading().is_some(), in_library);
                         Vec::new()
                     }
                 }
@@ -450,10 +499,12 @@ fn open_store(dir: PathBuf) -> (StateStore, State, Option<String>) {
     (store, state, report.problem)
 }
 
-fn empty_transcript_ui(ui: &mut Ui, reading: bool) {
+fn empty_transcript_ui(ui: &mut Ui, reading: bool, in_library: bool) {
     ui.centered_and_justified(|ui| {
         if reading {
             ui.spinner();
+        } else if in_library {
+            ui.label("Choose an episode from the list, or search every episode.");
         } else {
             ui.label("No transcript to show. Open an episode folder, an audio file or a transcript with Ctrl+O, or drop one here.");
         }
@@ -468,6 +519,7 @@ impl eframe::App for ReadalongApp {
     fn logic(&mut self, ctx: &Context, _frame: &mut eframe::Frame) {
         self.handle_quit_request(ctx);
         self.handle_opened(ctx);
+        self.handle_library();
         self.handle_player_events();
         self.handle_dialog(ctx);
         self.handle_dropped_files(ctx);
@@ -484,6 +536,7 @@ impl eframe::App for ReadalongApp {
         self.error_banner(ui);
         self.status_bar(ui);
         self.player_bar(ui);
+        self.library_panel(ui);
         self.transcript_panel(ui);
         self.overlays(ui);
         let ctx = ui.ctx().clone();

@@ -10,15 +10,32 @@ use std::time::Duration;
 use eframe::egui::Context;
 
 use crate::episode::{self, EpisodeFiles, TranscriptChoice};
+use crate::library;
+
+/// What a path turned out to be.
+pub enum Found {
+    /// One episode: its files and its transcripts, read.
+    Episode(EpisodeFiles, Vec<TranscriptChoice>),
+    /// A folder of several episodes.
+    Library,
+}
 
 /// What opening a path found.
 pub struct Opened {
-    /// The path as the user gave it, made absolute.
+    /// The path as the user gave it, made absolute (for a library's episode, the library folder).
     pub path: PathBuf,
-    /// The episode's files, or why the path cannot be opened.
-    pub result: Result<(EpisodeFiles, Vec<TranscriptChoice>), String>,
+    /// What the path holds, or why it cannot be opened.
+    pub result: Result<Found, String>,
     /// Where to start, as asked when opening.
     pub at: Option<Duration>,
+}
+
+/// What to read.
+enum Request {
+    /// A path the user gave: a library, an episode folder or a file.
+    Path(PathBuf),
+    /// A library's episode, whose files are known.
+    Files(PathBuf, Box<EpisodeFiles>),
 }
 
 /// The request being read now.
@@ -51,16 +68,37 @@ impl Default for Opener {
 impl Opener {
     /// Starts reading `path` on the `episode-open` thread, cancelling any read in progress.
     pub fn open(&mut self, ctx: &Context, path: &Path, at: Option<Duration>) {
+        self.start(ctx, Request::Path(path.to_owned()), path, at);
+    }
+
+    /// Starts reading a library episode's transcripts; `root` is the library's folder.
+    pub fn open_files(
+        &mut self,
+        ctx: &Context,
+        root: &Path,
+        files: EpisodeFiles,
+        at: Option<Duration>,
+    ) {
+        let shown = files.folder.clone();
+        self.start(
+            ctx,
+            Request::Files(root.to_owned(), Box::new(files)),
+            &shown,
+            at,
+        );
+    }
+
+    fn start(&mut self, ctx: &Context, request: Request, path: &Path, at: Option<Duration>) {
         self.cancel();
         self.next_id += 1;
         let id = self.next_id;
         let cancel = Arc::new(AtomicBool::new(false));
-        let (tx, thread_cancel, thread_path) = (self.tx.clone(), cancel.clone(), path.to_owned());
+        let (tx, thread_cancel) = (self.tx.clone(), cancel.clone());
         let ctx = ctx.clone();
         let spawned = std::thread::Builder::new()
             .name("episode-open".to_owned())
             .spawn(move || {
-                let opened = read_episode(&thread_path, at, &thread_cancel);
+                let opened = read(request, at, &thread_cancel);
                 if !thread_cancel.load(Ordering::Relaxed) {
                     let _ = tx.send((id, opened));
                     ctx.request_repaint();
@@ -116,15 +154,35 @@ impl Opener {
     }
 }
 
-/// Finds the episode at `path` and reads its transcripts (this runs off the UI thread).
-fn read_episode(path: &Path, at: Option<Duration>, cancel: &AtomicBool) -> Opened {
-    // The same episode reached by another relative path must find its saved place.
-    let path = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
-    let result = episode::discover(&path)
-        .map_err(|e| format!("{e:#}"))
-        .map(|files| {
-            let choices = episode::read_choices_until(&files, &|| cancel.load(Ordering::Relaxed));
-            (files, choices)
-        });
-    Opened { path, result, at }
+/// Reads what was asked (this runs off the UI thread).
+fn read(request: Request, at: Option<Duration>, cancel: &AtomicBool) -> Opened {
+    let cancelled = || cancel.load(Ordering::Relaxed);
+    match request {
+        Request::Files(root, files) => {
+            let choices = episode::read_choices_until(&files, &cancelled);
+            Opened {
+                path: root,
+                result: Ok(Found::Episode(*files, choices)),
+                at,
+            }
+        }
+        Request::Path(path) => {
+            // The same episode reached by another relative path must find its saved place.
+            let path = std::fs::canonicalize(&path).unwrap_or(path);
+            let result = if path.is_dir() {
+                library::is_library(&path, cancel).map_err(|e| e.to_string())
+            } else {
+                Ok(false)
+            }
+            .and_then(|is_library| {
+                if is_library {
+                    return Ok(Found::Library);
+                }
+                let files = episode::discover(&path).map_err(|e| format!("{e:#}"))?;
+                let choices = episode::read_choices_until(&files, &cancelled);
+                Ok(Found::Episode(files, choices))
+            });
+            Opened { path, result, at }
+        }
+    }
 }
