@@ -126,7 +126,9 @@ pub fn run(command: &CliCommand, out: &mut dyn Write) -> anyhow::Result<Outcome>
             path,
             json: false,
             audio_dirs,
-        } if audio_dirs.is_empty() && !path.is_dir() => info(path, out).map(|()| Outcome::Done),
+        } if audio_dirs.is_empty() && !is_library_folder(path)? => {
+            info(path, out).map(|()| Outcome::Done)
+        }
         CliCommand::Info {
             path,
             json,
@@ -284,6 +286,11 @@ fn describe(t: &Transcript, out: &mut dyn Write) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// True when `path` is a folder of several episodes.
+fn is_library_folder(path: &Path) -> anyhow::Result<bool> {
+    Ok(path.is_dir() && library::is_library(path, &AtomicBool::new(false))?)
+}
+
 /// The library at `path` (a library folder), or an episode as a library of one.
 fn load_library(path: &Path, audio_dirs: &[PathBuf], read_audio: bool) -> anyhow::Result<Library> {
     let path = &std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
@@ -291,7 +298,7 @@ fn load_library(path: &Path, audio_dirs: &[PathBuf], read_audio: bool) -> anyhow
         .iter()
         .map(|d| std::fs::canonicalize(d).unwrap_or_else(|_| d.clone()))
         .collect();
-    if path.is_dir() && library::is_library(path, &AtomicBool::new(false))? {
+    if is_library_folder(path)? {
         let prefs = remember_audio_dirs(path, &audio_dirs);
         let request = ScanRequest {
             root: path.clone(),
@@ -300,11 +307,17 @@ fn load_library(path: &Path, audio_dirs: &[PathBuf], read_audio: bool) -> anyhow
             cache_dir: library::cache::default_dir(),
             read_audio,
         };
-        return Ok(library::scan(&request, &AtomicBool::new(false), &mut |_| {})?);
+        return Ok(library::scan(
+            &request,
+            &AtomicBool::new(false),
+            &mut |_| {},
+        )?);
     }
     let files = episode::discover(path)?;
     let choices = episode::read_choices(&files);
-    let readable = choices.iter().find_map(|c| c.result.as_ref().ok().map(|t| (c, t)));
+    let readable = choices
+        .iter()
+        .find_map(|c| c.result.as_ref().ok().map(|t| (c, t)));
     let audio_duration = match (&files.audio, read_audio) {
         (Some(audio), true) => audio::source::open_media(audio, &mut |_| {})
             .ok()
@@ -328,7 +341,10 @@ fn load_library(path: &Path, audio_dirs: &[PathBuf], read_audio: bool) -> anyhow
         audio_duration,
         last_cue,
         warnings,
-        errors: choices.iter().filter_map(|c| c.result.clone().err()).collect(),
+        errors: choices
+            .iter()
+            .filter_map(|c| c.result.clone().err())
+            .collect(),
     };
     let text = readable.map(|(c, t)| {
         let lines = t.cues.iter().map(|q| (q.start, q.text.clone())).collect();
@@ -359,7 +375,10 @@ fn remember_audio_dirs(root: &Path, audio_dirs: &[PathBuf]) -> LibraryPrefs {
     if saved.add_audio_dirs(root, audio_dirs)
         && let Err(e) = state::save(&dir, &saved)
     {
-        log::warn!("cannot remember the audio folders in {}: {e}", dir.display());
+        log::warn!(
+            "cannot remember the audio folders in {}: {e}",
+            dir.display()
+        );
     }
     saved.library(root)
 }
@@ -479,9 +498,12 @@ fn library_info(
             writeln!(out, "  {role}: {}", t.display())?;
         }
         match (&e.audio, e.paired_by) {
-            (Some(a), Some(by)) => {
-                writeln!(out, "  audio: {} (paired by {})", a.display(), by.describe())?
-            }
+            (Some(a), Some(by)) => writeln!(
+                out,
+                "  audio: {} (paired by {})",
+                a.display(),
+                by.describe()
+            )?,
             (Some(a), None) => writeln!(out, "  audio: {} (no transcript)", a.display())?,
             (None, _) => writeln!(out, "  audio: none")?,
         }
@@ -499,7 +521,10 @@ fn library_info(
         writeln!(out, "skipped: {} ({reason})", path.display())?;
     }
     if library.truncated {
-        writeln!(out, "warning: the folder holds too many files; the listing stopped early")?;
+        writeln!(
+            out,
+            "warning: the folder holds too many files; the listing stopped early"
+        )?;
     }
     Ok(())
 }

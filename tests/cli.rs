@@ -14,12 +14,17 @@ fn fixture(name: &str) -> PathBuf {
 fn readalong(args: &[&str]) -> Output {
     // An empty home, so nothing remembered from another run changes what is printed.
     let home = tempfile::tempdir().expect("temp home");
+    readalong_in(home.path(), args)
+}
+
+/// Runs readalong with `home` as its home and XDG folders (kept between runs by the caller).
+fn readalong_in(home: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_readalong"))
         .args(args)
-        .env("HOME", home.path())
-        .env("XDG_CONFIG_HOME", home.path().join("config"))
-        .env("XDG_CACHE_HOME", home.path().join("cache"))
-        .env("XDG_DATA_HOME", home.path().join("data"))
+        .env("HOME", home)
+        .env("XDG_CONFIG_HOME", home.join("config"))
+        .env("XDG_CACHE_HOME", home.join("cache"))
+        .env("XDG_DATA_HOME", home.join("data"))
         .output()
         .expect("run readalong")
 }
@@ -184,8 +189,177 @@ fn search_prints_matching_lines() {
     ]);
     assert!(out.status.success(), "{}", stderr(&out));
     let text = stdout(&out);
-    assert!(text.contains("0:24  Search helps too"), "{text}");
-    assert!(text.contains("3 matches"), "{text}");
+    assert!(
+        text.lines().any(|l| l.starts_with("0:00:24.500\t")
+            && l.ends_with("\tSearch helps too, when I want to find the part about the database.")),
+        "{text}"
+    );
+}
+
+fn path_str(path: &Path) -> &str {
+    path.to_str().expect("utf-8")
+}
+
+/// (time, file name, text) of each line `search` printed.
+fn hits(text: &str) -> Vec<(String, String, String)> {
+    text.lines()
+        .map(|l| {
+            let parts: Vec<&str> = l.split('\t').collect();
+            assert_eq!(parts.len(), 3, "three fields: {l}");
+            let file = Path::new(parts[1])
+                .file_name()
+                .and_then(|n| n.to_str())
+                .expect("file name")
+                .to_owned();
+            (parts[0].to_owned(), file, parts[2].to_owned())
+        })
+        .collect()
+}
+
+#[test]
+fn search_across_a_library_prints_every_episode_once_in_order() {
+    let library = fixture("library");
+    let cases: &[(&str, &[(&str, &str)])] = &[
+        (
+            "durable",
+            &[
+                ("0:00:04.000", "001-first-steps.vtt"),
+                ("0:00:06.000", "002-what-s-new-in-python.vtt"),
+                ("0:00:03.500", "pants-build.srt"),
+            ],
+        ),
+        ("DON'T", &[("0:00:04.000", "001-first-steps.vtt")]),
+        ("cafe", &[("0:00:01.000", "001-first-steps.vtt")]),
+        ("\"type hint\"", &[("0:00:08.000", "001-first-steps.vtt")]),
+        ("durable builds", &[("0:00:03.500", "pants-build.srt")]),
+    ];
+    for (query, want) in cases {
+        let out = readalong(&["search", path_str(&library), query]);
+        assert_eq!(out.status.code(), Some(0), "{query}: {}", stderr(&out));
+        let got: Vec<(String, String)> = hits(&stdout(&out))
+            .into_iter()
+            .map(|(time, file, _)| (time, file))
+            .collect();
+        let want: Vec<(String, String)> = want
+            .iter()
+            .map(|(t, f)| ((*t).to_owned(), (*f).to_owned()))
+            .collect();
+        assert_eq!(got, want, "{query}");
+    }
+}
+
+#[test]
+fn search_exit_status_says_found_not_found_or_error() {
+    let library = fixture("library");
+    let none = readalong(&["search", path_str(&library), "zeppelin"]);
+    assert_eq!(none.status.code(), Some(1), "{}", stderr(&none));
+    assert!(none.stdout.is_empty());
+    let missing = readalong(&["search", "/no/such/library", "x"]);
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(
+        stderr(&missing).contains("/no/such/library"),
+        "{}",
+        stderr(&missing)
+    );
+    let empty = readalong(&["search", path_str(&library), "  "]);
+    assert_eq!(empty.status.code(), Some(2), "{}", stderr(&empty));
+}
+
+#[test]
+fn search_json_prints_one_object_per_hit() {
+    let out = readalong(&["search", "--json", path_str(&fixture("library")), "durable"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let records: Vec<serde_json::Value> = stdout(&out)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("one JSON object per line"))
+        .collect();
+    assert_eq!(records.len(), 3);
+    assert_eq!(records[0]["start"], 4.0);
+    assert_eq!(records[0]["episode"], "1");
+    assert_eq!(records[0]["title"], "First steps with Readalong");
+    assert!(
+        records[0]["file"]
+            .as_str()
+            .is_some_and(|f| f.ends_with("001-first-steps.vtt"))
+    );
+    assert_eq!(records[2]["text"], "Durable execution is not about builds.");
+}
+
+#[test]
+fn info_json_lists_episodes_files_and_pairings_and_remembers_audio_folders() {
+    let home = tempfile::tempdir().expect("temp home");
+    let library = fixture("library");
+    let audio = fixture("library-audio");
+    let first = readalong_in(
+        home.path(),
+        &[
+            "info",
+            "--json",
+            path_str(&library),
+            "--audio",
+            path_str(&audio),
+        ],
+    );
+    assert!(first.status.success(), "{}", stderr(&first));
+    // The second run is given no --audio: the folder is remembered for this library.
+    let out = readalong_in(home.path(), &["info", "--json", path_str(&library)]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let info: serde_json::Value = serde_json::from_str(&stdout(&out)).expect("JSON");
+    let episodes = info["episodes"].as_array().expect("episodes");
+    let summary: Vec<(serde_json::Value, String, usize, Option<String>)> = episodes
+        .iter()
+        .map(|e| {
+            (
+                e["number"].clone(),
+                e["title"].as_str().expect("title").to_owned(),
+                e["transcripts"].as_array().expect("transcripts").len(),
+                e["audio"].as_str().map(|a| {
+                    Path::new(a)
+                        .file_name()
+                        .and_then(|n| n.to_str())
+                        .expect("name")
+                        .to_owned()
+                }),
+            )
+        })
+        .collect();
+    assert_eq!(
+        summary,
+        vec![
+            (
+                serde_json::json!(1),
+                "First steps with Readalong".to_owned(),
+                2,
+                Some("Talk Python - 1.mp3".to_owned())
+            ),
+            (
+                serde_json::json!(2),
+                "What's new in python".to_owned(),
+                2,
+                None
+            ),
+            (
+                serde_json::Value::Null,
+                "Pants build".to_owned(),
+                1,
+                Some("build-all-the-things-with-pants-build-system.8841.mp3".to_owned())
+            ),
+        ]
+    );
+    assert!(episodes[0]["duration"].as_f64().is_some_and(|d| d > 0.0));
+    assert!(episodes[0]["warnings"].as_array().is_some());
+    // Nothing was written into the library or audio folders.
+    for dir in [&library, &audio] {
+        for entry in std::fs::read_dir(dir).expect("list") {
+            let name = entry.expect("entry").file_name();
+            let name = name.to_string_lossy();
+            assert!(
+                !name.contains("tmp") && !name.ends_with(".json"),
+                "wrote {name} into {}",
+                dir.display()
+            );
+        }
+    }
 }
 
 #[test]

@@ -510,3 +510,100 @@ fn ctrl_o_without_a_file_dialog_offers_readalong_s_own_open_box() {
             .is_none()
     );
 }
+
+fn library_state_key(key: &str) -> PathBuf {
+    let root = std::fs::canonicalize(fixture("library")).expect("library");
+    readalong::library::episode_state_key(&root, key)
+}
+
+#[test]
+fn a_library_lists_its_episodes_newest_first_and_the_filter_narrows_them() {
+    let mut harness = harness_for(fixture("library"));
+    let keys: Vec<String> = harness
+        .state()
+        .library()
+        .expect("the folder opens as a library")
+        .episodes()
+        .iter()
+        .map(|e| e.key.clone())
+        .collect();
+    assert_eq!(keys, vec!["2", "1", "pants-build"]);
+    harness.get_by_label_contains("#2 What's new in python");
+    harness.get_by_label_contains("#1 First steps with Readalong");
+    assert!(
+        harness.state().transcript().is_none(),
+        "no episode is open yet"
+    );
+    harness.get_by_label("Filter episodes").focus();
+    harness.run();
+    harness.get_by_label("Filter episodes").type_text("pants");
+    harness.run();
+    assert!(harness.query_by_label_contains("#1 First steps").is_none());
+    harness.get_by_label_contains("Pants build");
+    harness.key_press(Key::Enter);
+    settle(&mut harness);
+    assert_eq!(
+        harness.state().episode_title().as_deref(),
+        Some("Pants build"),
+        "Enter in the filter opens the episode chosen"
+    );
+}
+
+#[test]
+fn a_hit_in_the_library_search_opens_its_episode_at_its_line_and_plays() {
+    let mut harness = harness_for(fixture("library"));
+    harness.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::F);
+    harness.run();
+    harness
+        .get_by_label("Search every episode")
+        .type_text("durable");
+    settle(&mut harness);
+    let hits = harness.state().library().expect("library").hits();
+    assert_eq!(
+        hits,
+        vec![
+            ("2".to_owned(), Duration::from_secs(6)),
+            ("1".to_owned(), Duration::from_secs(4)),
+            ("pants-build".to_owned(), Duration::from_millis(3500)),
+        ],
+        "each episode once, in the transcript it opens with, newest first"
+    );
+    harness.get_by_label_contains("where to start").click();
+    settle(&mut harness);
+    let app = harness.state();
+    assert_eq!(
+        app.episode_title().as_deref(),
+        Some("First steps with Readalong")
+    );
+    assert!(app.is_playing(), "a hit plays from its line");
+    assert!(app.heard_position() >= Duration::from_secs(4));
+    assert_eq!(app.lit_cue(), Some(1));
+}
+
+#[test]
+fn each_episode_of_a_library_keeps_its_own_place() {
+    let mut harness = harness_for(fixture("library"));
+    harness.get_by_label_contains("#1 First steps").click();
+    settle(&mut harness);
+    harness.get_by_label_contains("Start with a").click();
+    harness.run();
+    assert_eq!(harness.state().heard_position(), Duration::from_secs(8));
+    harness.get_by_label_contains("#2 What's new").click();
+    settle(&mut harness);
+    assert_eq!(harness.state().heard_position(), Duration::ZERO);
+    let place = |key: &str| {
+        harness
+            .state()
+            .state()
+            .place(&library_state_key(key))
+            .map(|p| p.position())
+    };
+    assert_eq!(place("1"), Some(Duration::from_secs(8)));
+    harness.get_by_label_contains("#1 First steps").click();
+    settle(&mut harness);
+    assert_eq!(
+        harness.state().heard_position(),
+        Duration::from_secs(8),
+        "episode 1 resumes where it was left, not where episode 2 was"
+    );
+}

@@ -254,7 +254,8 @@ impl ReadalongApp {
                 }
             }
             Ok(DialogResult::Unavailable(reason)) => {
-                let opening = matches!(purpose, DialogPurpose::OpenFile | DialogPurpose::OpenFolder);
+                let opening =
+                    matches!(purpose, DialogPurpose::OpenFile | DialogPurpose::OpenFolder);
                 self.dialog = None;
                 if opening {
                     self.notice = Some(format!(

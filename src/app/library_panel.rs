@@ -391,7 +391,12 @@ impl LibraryView {
     }
 
     fn results_ui(&mut self, ui: &mut Ui, commands: &mut Vec<Command>) {
-        let hits = self.rows.len() - self.rows.iter().filter(|r| matches!(r, ResultRow::Header(..))).count();
+        let hits = self.rows.len()
+            - self
+                .rows
+                .iter()
+                .filter(|r| matches!(r, ResultRow::Header(..)))
+                .count();
         let episodes = self.rows.len() - hits;
         let status = if self.library.is_none() {
             "the transcripts are still being read…".to_owned()
@@ -454,8 +459,9 @@ impl LibraryView {
                                 .and_then(|t| t.lines.get(hit.line))
                                 .map_or("", String::as_str);
                             let job = hit_job(ui, hit.start, line, &query);
+                            let label = format!("{} {line}", timefmt::clock(hit.start));
                             let response =
-                                list_row(ui, row_height, selected_row == Some(i), &[job])
+                                list_row(ui, row_height, selected_row == Some(i), &[job], &label)
                                     .on_hover_text(line);
                             if response.clicked()
                                 && let Some(e) = self.episodes.get(hit.episode)
@@ -491,53 +497,55 @@ impl LibraryView {
             area = area.vertical_scroll_offset(above * (row_height + spacing));
         }
         area.show_rows(ui, row_height, self.filtered.len(), |ui, range| {
-                for row in range {
-                    let Some(episode) = self.filtered.get(row).and_then(|&i| self.episodes.get(i))
-                    else {
-                        continue;
-                    };
-                    let started = state
-                        .place(&library::episode_state_key(&self.root, &episode.key))
-                        .is_some();
-                    let is_open = self.open_key.as_deref() == Some(episode.key.as_str());
-                    let (title, facts) = episode_jobs(ui, episode, started);
-                    let response = list_row(
-                        ui,
-                        row_height,
-                        is_open || (self.filter_focused && row == self.selected),
-                        &[title, facts],
-                    )
-                    .on_hover_text(episode_details(episode));
-                    if response.clicked() {
-                        self.selected = row;
+            for row in range {
+                let Some(episode) = self.filtered.get(row).and_then(|&i| self.episodes.get(i))
+                else {
+                    continue;
+                };
+                let left_at = state
+                    .place(&library::episode_state_key(&self.root, &episode.key))
+                    .map(|p| p.position());
+                let is_open = self.open_key.as_deref() == Some(episode.key.as_str());
+                let (title, facts) = episode_jobs(ui, episode, left_at);
+                let label = format!("{}, {}", title.text, facts.text);
+                let response = list_row(
+                    ui,
+                    row_height,
+                    is_open || (self.filter_focused && row == self.selected),
+                    &[title, facts],
+                    &label,
+                )
+                .on_hover_text(episode_details(episode));
+                if response.clicked() {
+                    self.selected = row;
+                    commands.push(Command::OpenLibraryEpisode {
+                        key: episode.key.clone(),
+                        at: None,
+                    });
+                }
+                let key = episode.key.clone();
+                response.context_menu(|ui| {
+                    if ui.button("Open").clicked() {
                         commands.push(Command::OpenLibraryEpisode {
-                            key: episode.key.clone(),
+                            key: key.clone(),
                             at: None,
                         });
                     }
-                    let key = episode.key.clone();
-                    response.context_menu(|ui| {
-                        if ui.button("Open").clicked() {
-                            commands.push(Command::OpenLibraryEpisode {
-                                key: key.clone(),
-                                at: None,
-                            });
-                        }
-                        if ui.button("Choose its audio file…").clicked() {
-                            commands.push(Command::ChooseAudioDialog(key.clone()));
-                        }
-                        if ui.button("It has no audio").clicked() {
-                            commands.push(Command::SetPairing {
-                                key: key.clone(),
-                                audio: None,
-                            });
-                        }
-                        if ui.button("Pair its audio automatically").clicked() {
-                            commands.push(Command::ResetPairing(key.clone()));
-                        }
-                    });
-                }
-            });
+                    if ui.button("Choose its audio file…").clicked() {
+                        commands.push(Command::ChooseAudioDialog(key.clone()));
+                    }
+                    if ui.button("It has no audio").clicked() {
+                        commands.push(Command::SetPairing {
+                            key: key.clone(),
+                            audio: None,
+                        });
+                    }
+                    if ui.button("Pair its audio automatically").clicked() {
+                        commands.push(Command::ResetPairing(key.clone()));
+                    }
+                });
+            }
+        });
     }
 }
 
@@ -553,14 +561,18 @@ fn episode_title(e: &Episode) -> String {
     }
 }
 
-/// A clickable row of the full width, left-aligned lines each cut to fit; its accessible label
-/// is the lines' whole text.
-fn list_row(ui: &mut Ui, height: f32, selected: bool, lines: &[LayoutJob]) -> egui::Response {
+/// A clickable row of the full width, left-aligned lines each cut to fit, with its accessible
+/// label (the whole text, as the cut lines may not show it).
+fn list_row(
+    ui: &mut Ui,
+    height: f32,
+    selected: bool,
+    lines: &[LayoutJob],
+    label: &str,
+) -> egui::Response {
     let size = egui::vec2(ui.available_width(), height);
     let (rect, response) = ui.allocate_exact_size(size, egui::Sense::click());
-    let label: Vec<&str> = lines.iter().map(|j| j.text.as_str()).collect();
-    let label = label.join(", ");
-    response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, true, &label));
+    response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, true, label));
     if ui.is_rect_visible(rect) {
         let visuals = ui.style().interact_selectable(&response, selected);
         if selected || response.hovered() || response.has_focus() {
@@ -582,8 +594,8 @@ fn list_row(ui: &mut Ui, height: f32, selected: bool, lines: &[LayoutJob]) -> eg
     response
 }
 
-/// A row's two lines: number and title; length, formats, audio, started, problems.
-fn episode_jobs(ui: &Ui, e: &Episode, started: bool) -> (LayoutJob, LayoutJob) {
+/// A row's two lines: number and title; length, formats, audio, where it was left, problems.
+fn episode_jobs(ui: &Ui, e: &Episode, left_at: Option<Duration>) -> (LayoutJob, LayoutJob) {
     let style = ui.style();
     let strong = style.visuals.strong_text_color();
     let weak = style.visuals.weak_text_color();
@@ -607,9 +619,16 @@ fn episode_jobs(ui: &Ui, e: &Episode, started: bool) -> (LayoutJob, LayoutJob) {
     } else {
         facts.push(formats.join(" "));
     }
-    facts.push(if e.audio.is_some() { "♪ audio" } else { "no audio" }.to_owned());
-    if started {
-        facts.push("● started".to_owned());
+    facts.push(
+        if e.audio.is_some() {
+            "audio"
+        } else {
+            "no audio"
+        }
+        .to_owned(),
+    );
+    if let Some(left_at) = left_at {
+        facts.push(format!("left at {}", timefmt::clock(left_at)));
     }
     job.append(&facts.join(" · "), 0.0, format(&small, weak));
     let problems = e.errors.len() + e.warnings.len();

@@ -116,14 +116,16 @@ impl Cache {
 
     /// Keeps the facts for an audio file.
     pub fn put_audio(&mut self, path: &Path, stamp: Stamp, facts: AudioFacts) {
-        self.audio.insert(path.to_path_buf(), Entry { stamp, facts });
+        self.audio
+            .insert(path.to_path_buf(), Entry { stamp, facts });
     }
 
     /// Drops entries for files no longer in the library.
     pub fn retain(&mut self, transcripts: &[&Path], audio: &[&Path]) {
         self.transcripts
             .retain(|p, _| transcripts.binary_search(&p.as_path()).is_ok());
-        self.audio.retain(|p, _| audio.binary_search(&p.as_path()).is_ok());
+        self.audio
+            .retain(|p, _| audio.binary_search(&p.as_path()).is_ok());
     }
 
     /// How many files it holds facts for.
@@ -212,12 +214,15 @@ mod tests {
         cache.put_transcript(Path::new("/library/1.vtt"), stamp(10), facts.clone());
         save(dir.path(), root, &cache).expect("save");
         let read = load(dir.path(), root);
-        assert_eq!(read.transcript(Path::new("/library/1.vtt"), stamp(10)), Some(&facts));
-        assert_eq!(read.transcript(Path::new("/library/1.vtt"), stamp(11)), None);
         assert_eq!(
-            facts.lines().collect::<Vec<_>>(),
-            vec!["one", "two"]
+            read.transcript(Path::new("/library/1.vtt"), stamp(10)),
+            Some(&facts)
         );
+        assert_eq!(
+            read.transcript(Path::new("/library/1.vtt"), stamp(11)),
+            None
+        );
+        assert_eq!(facts.lines().collect::<Vec<_>>(), vec!["one", "two"]);
         // Another library has its own file.
         assert!(load(dir.path(), Path::new("/other")).is_empty());
     }

@@ -116,13 +116,14 @@ pub fn group(
         .map(|p| (p.clone(), naming::parse_stem(&stem(p))))
         .collect();
     // Numbered names first, so a slug-only name can join its numbered episode.
-    let (numbered, plain): (Vec<_>, Vec<_>) = infos.into_iter().partition(|(_, i)| i.number.is_some());
+    let (numbered, plain): (Vec<_>, Vec<_>) =
+        infos.into_iter().partition(|(_, i)| i.number.is_some());
     for (path, info) in numbered.into_iter().chain(plain) {
         let mut key = key_for(&info, &stem(&path));
         if info.number.is_none()
-            && let Some(i) = words
-                .iter()
-                .position(|w| w.number.is_some() && !w.words.is_empty() && w.joined() == info.joined())
+            && let Some(i) = words.iter().position(|w| {
+                w.number.is_some() && !w.words.is_empty() && w.joined() == info.joined()
+            })
         {
             key = groups[i].key.clone();
         }
@@ -223,7 +224,8 @@ pub fn group(
                 continue;
             }
             let own = naming::distinctive(&words[gi].words, &group_common);
-            let score = naming::similarity(&own, &from_name).max(naming::similarity(&own, &from_tag));
+            let score =
+                naming::similarity(&own, &from_name).max(naming::similarity(&own, &from_tag));
             if score >= TITLE_MATCH {
                 candidates.push((score, ai, gi));
             }
@@ -295,7 +297,10 @@ mod tests {
             .map(|g| {
                 (
                     g.key.clone(),
-                    g.transcripts.iter().map(|p| p.display().to_string()).collect(),
+                    g.transcripts
+                        .iter()
+                        .map(|p| p.display().to_string())
+                        .collect(),
                     g.audio.as_ref().map(|p| p.display().to_string()),
                 )
             })
@@ -376,7 +381,11 @@ mod tests {
                         &["t/pants-build.vtt"],
                         Some("m/build-all-the-things-with-pants-build-system.mp3"),
                     ),
-                    ("rust-for-pythonistas", &["t/rust-for-pythonistas.vtt"], None),
+                    (
+                        "rust-for-pythonistas",
+                        &["t/rust-for-pythonistas.vtt"],
+                        None,
+                    ),
                     ("unrelated-show", &[], Some("m/unrelated-show.mp3")),
                 ],
             ),
@@ -410,7 +419,11 @@ mod tests {
             ),
         ];
         for (what, transcripts, audios, want) in cases {
-            let got = summary(&group(&paths(transcripts), &audio(audios), &BTreeMap::new()));
+            let got = summary(&group(
+                &paths(transcripts),
+                &audio(audios),
+                &BTreeMap::new(),
+            ));
             let want: Vec<(String, Vec<String>, Option<String>)> = want
                 .iter()
                 .map(|(k, t, a)| {

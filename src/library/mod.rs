@@ -304,12 +304,12 @@ fn build_episodes(groups: &[Group], facts: &Facts) -> (Vec<Episode>, Vec<(PathBu
     let mut ignored = Vec::new();
     for g in groups {
         let mut transcripts = g.transcripts.clone();
-        let read: Vec<Option<&TranscriptFacts>> =
-            transcripts.iter().map(|p| facts.transcripts.get(p)).collect();
-        let all_failed = !read.is_empty()
-            && read
-                .iter()
-                .all(|f| f.is_some_and(|f| f.error.is_some()));
+        let read: Vec<Option<&TranscriptFacts>> = transcripts
+            .iter()
+            .map(|p| facts.transcripts.get(p))
+            .collect();
+        let all_failed =
+            !read.is_empty() && read.iter().all(|f| f.is_some_and(|f| f.error.is_some()));
         if all_failed && g.audio.is_none() {
             for (path, f) in transcripts.iter().zip(&read) {
                 if let Some(error) = f.and_then(|f| f.error.clone()) {
@@ -525,7 +525,11 @@ pub fn scan(
         }
     }
     report(ScanUpdate {
-        progress: progress(Phase::Done, found.transcripts.len(), found.transcripts.len()),
+        progress: progress(
+            Phase::Done,
+            found.transcripts.len(),
+            found.transcripts.len(),
+        ),
         episodes: Some(library.episodes.clone()),
         library: None,
     });

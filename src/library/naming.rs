@@ -44,7 +44,10 @@ pub fn strip_download_id(stem: &str) -> &str {
 /// True when `stem` is an opaque id (a UUID or a long hex hash) rather than a name.
 pub fn is_opaque_id(stem: &str) -> bool {
     let hex = stem.chars().filter(char::is_ascii_hexdigit).count();
-    let other = stem.chars().filter(|c| !c.is_ascii_hexdigit() && *c != '-').count();
+    let other = stem
+        .chars()
+        .filter(|c| !c.is_ascii_hexdigit() && *c != '-')
+        .count();
     other == 0 && hex >= 16 && stem.chars().any(|c| c.is_ascii_digit())
 }
 
@@ -187,14 +190,21 @@ pub fn readable_title(stem: &str) -> String {
     } else {
         rest.to_owned()
     };
-    let mut parts: Vec<&str> = spaced.split_whitespace().collect();
+    let mut parts: Vec<String> = Vec::new();
+    for word in spaced.split_whitespace() {
+        // `what-s-new`: the lone `s` was an apostrophe's.
+        match parts.last_mut() {
+            Some(last) if slug_like && word == "s" => last.push_str("'s"),
+            _ => parts.push(word.to_owned()),
+        }
+    }
     // A trailing number part (`Talk Python - 518`) is the number, not the title.
     if parts.len() > 1
         && let Some(last) = parts.last()
         && last.bytes().all(|b| b.is_ascii_digit())
     {
         parts.pop();
-        if parts.last() == Some(&"-") {
+        if parts.last().is_some_and(|p| p == "-") {
             parts.pop();
         }
     }
@@ -216,7 +226,11 @@ pub fn distinctive(words: &[String], common: &[String]) -> Vec<String> {
         .filter(|w| !STOPWORDS.contains(&w.as_str()) && !common.iter().any(|c| c == *w))
         .map(|w| {
             let cut = w.len() > 3 && w.ends_with('s') && !w.ends_with("ss");
-            if cut { w[..w.len() - 1].to_owned() } else { w.clone() }
+            if cut {
+                w[..w.len() - 1].to_owned()
+            } else {
+                w.clone()
+            }
         })
         .collect()
 }
@@ -235,10 +249,7 @@ pub fn similarity(a: &[String], b: &[String]) -> f32 {
     let mut vocabulary: Vec<String> = long.to_vec();
     vocabulary.extend(long.windows(2).map(|p| p.concat()));
     let short_joined: Vec<String> = short.windows(2).map(|p| p.concat()).collect();
-    let mut shared = short
-        .iter()
-        .filter(|w| vocabulary.contains(w))
-        .count();
+    let mut shared = short.iter().filter(|w| vocabulary.contains(w)).count();
     // `what s` in the short name against `whats` in the long one.
     shared += short_joined
         .iter()
@@ -287,8 +298,16 @@ mod tests {
     fn stems() {
         let cases: &[(&str, Option<u32>, &[&str])] = &[
             ("518-django-birthday", Some(518), &["django", "birthday"]),
-            ("#518 Django’s Birthday.8841", Some(518), &["djangos", "birthday"]),
-            ("What's new in Python.12345", None, &["whats", "new", "in", "python"]),
+            (
+                "#518 Django’s Birthday.8841",
+                Some(518),
+                &["djangos", "birthday"],
+            ),
+            (
+                "What's new in Python.12345",
+                None,
+                &["whats", "new", "in", "python"],
+            ),
             ("what-s-new", None, &["what", "s", "new"]),
             ("0042_cafe_crème", Some(42), &["cafe", "creme"]),
             ("Talk Python - 518", Some(518), &["talk", "python"]),
@@ -312,6 +331,7 @@ mod tests {
             ("#518 The Title", "The Title"),
             ("2024-01-31-news", "2024 01 31 news"),
             ("518", "518"),
+            ("002-what-s-new-in-python", "What's new in python"),
         ];
         for (stem, want) in cases {
             assert_eq!(readable_title(stem), want, "{stem}");

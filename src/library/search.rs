@@ -156,7 +156,10 @@ mod tests {
         let text = EpisodeText::new(
             "ep.vtt".into(),
             vec![
-                (Duration::from_secs(1), "We use type hints with mypy.".into()),
+                (
+                    Duration::from_secs(1),
+                    "We use type hints with mypy.".into(),
+                ),
                 (Duration::from_secs(2), "Hints about types.".into()),
                 (Duration::from_secs(3), "I don’t know, café".into()),
             ],

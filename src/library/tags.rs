@@ -28,7 +28,8 @@ pub fn read_tags(path: &Path) -> Result<AudioTags, files::FileError> {
 }
 
 fn syncsafe(b: &[u8]) -> u32 {
-    b.iter().fold(0u32, |acc, x| (acc << 7) | u32::from(x & 0x7F))
+    b.iter()
+        .fold(0u32, |acc, x| (acc << 7) | u32::from(x & 0x7F))
 }
 
 fn read_id3(file: &mut File) -> Option<AudioTags> {

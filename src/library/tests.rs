@@ -54,7 +54,11 @@ fn a_library(root: &Path) {
         "youtube/2-the-second-show.vtt",
         &vtt(&[(2, "a second hello")]),
     );
-    write(root, "transcripts/README.txt", "This repository holds transcripts.\n");
+    write(
+        root,
+        "transcripts/README.txt",
+        "This repository holds transcripts.\n",
+    );
 }
 
 #[test]
@@ -66,11 +70,21 @@ fn groups_titles_and_searches_a_library() {
     let summary: Vec<(&str, Option<u32>, &str, usize)> = library
         .episodes
         .iter()
-        .map(|e| (e.key.as_str(), e.number, e.title.as_str(), e.transcripts.len()))
+        .map(|e| {
+            (
+                e.key.as_str(),
+                e.number,
+                e.title.as_str(),
+                e.transcripts.len(),
+            )
+        })
         .collect();
     assert_eq!(
         summary,
-        vec![("2", Some(2), "The second show", 2), ("1", Some(1), "First steps", 2)]
+        vec![
+            ("2", Some(2), "The second show", 2),
+            ("1", Some(1), "First steps", 2)
+        ]
     );
     let first = library.episode("1").expect("episode 1");
     assert!(
@@ -80,7 +94,10 @@ fn groups_titles_and_searches_a_library() {
     );
     assert_eq!(first.formats(), vec!["txt", "vtt"]);
     assert_eq!(first.last_cue, Some(Duration::from_secs(5)));
-    assert_eq!(library.episode("2").and_then(Episode::duration), Some(Duration::from_secs(2)));
+    assert_eq!(
+        library.episode("2").and_then(Episode::duration),
+        Some(Duration::from_secs(2))
+    );
     assert_eq!(library.ignored.len(), 1, "{:?}", library.ignored);
     assert!(library.ignored[0].0.ends_with("README.txt"));
     let hits = |q: &str| -> Vec<(String, u64)> {
@@ -112,7 +129,11 @@ fn rewrite(path: &Path, text: &str, modified: Option<SystemTime>) {
 }
 
 fn lines_of(library: &Library, key: &str) -> Vec<String> {
-    let i = library.episodes.iter().position(|e| e.key == key).expect("episode");
+    let i = library
+        .episodes
+        .iter()
+        .position(|e| e.key == key)
+        .expect("episode");
     library.texts[i].as_ref().expect("text").lines.clone()
 }
 
@@ -123,7 +144,10 @@ fn the_cache_is_used_while_size_and_time_are_unchanged() {
     let root = dir.path();
     a_library(root);
     let path = root.join("youtube/2-the-second-show.vtt");
-    assert_eq!(lines_of(&scan_all(root, Some(cache.path())), "2"), vec!["a second hello"]);
+    assert_eq!(
+        lines_of(&scan_all(root, Some(cache.path())), "2"),
+        vec!["a second hello"]
+    );
     rewrite(&path, &vtt(&[(2, "a second HELLO")]), None);
     assert_eq!(
         lines_of(&scan_all(root, Some(cache.path())), "2"),
@@ -142,7 +166,10 @@ fn the_cache_is_used_while_size_and_time_are_unchanged() {
     );
     // A damaged cache is rebuilt.
     fs::write(cache::file_for(cache.path(), root), "{damaged").expect("write");
-    assert_eq!(lines_of(&scan_all(root, Some(cache.path())), "2"), vec!["a second HELLO"]);
+    assert_eq!(
+        lines_of(&scan_all(root, Some(cache.path())), "2"),
+        vec!["a second HELLO"]
+    );
     assert!(!cache::load(cache.path(), root).is_empty(), "written again");
 }
 
@@ -162,7 +189,10 @@ fn audio_in_another_folder_pairs_and_the_listeners_fix_is_kept() {
     };
     let library = scan(&request, &AtomicBool::new(false), &mut |_| {}).expect("scan");
     let first = library.episode("1").expect("1");
-    assert_eq!(first.audio.as_deref(), Some(audio.path().join("Show - 1.mp3").as_path()));
+    assert_eq!(
+        first.audio.as_deref(),
+        Some(audio.path().join("Show - 1.mp3").as_path())
+    );
     assert_eq!(first.paired_by, Some(PairedBy::Number));
     assert!(
         first.errors.iter().any(|e| e.contains("Show - 1.mp3")),
@@ -216,7 +246,10 @@ fn length_warnings() {
     for (audio, cue, want) in cases {
         let got = length_warning(Duration::from_secs(audio), Duration::from_secs(cue));
         match want {
-            Some(start) => assert!(got.as_deref().is_some_and(|g| g.starts_with(start)), "{got:?}"),
+            Some(start) => assert!(
+                got.as_deref().is_some_and(|g| g.starts_with(start)),
+                "{got:?}"
+            ),
             None => assert_eq!(got, None),
         }
     }

@@ -107,7 +107,9 @@ pub fn walk(root: &Path, transcripts: bool, cancel: &AtomicBool) -> Result<Found
             }
             let path = entry.path();
             let hidden = entry.file_name().to_string_lossy().starts_with('.');
-            let Ok(kind) = entry.file_type() else { continue };
+            let Ok(kind) = entry.file_type() else {
+                continue;
+            };
             if kind.is_dir() {
                 if !hidden && depth < MAX_DEPTH {
                     stack.push((path, depth + 1));
@@ -175,7 +177,13 @@ mod tests {
         let rel = |files: &[FoundFile]| -> Vec<String> {
             files
                 .iter()
-                .map(|f| f.path.strip_prefix(root).expect("under root").display().to_string())
+                .map(|f| {
+                    f.path
+                        .strip_prefix(root)
+                        .expect("under root")
+                        .display()
+                        .to_string()
+                })
                 .collect()
         };
         assert_eq!(rel(&found.transcripts), vec!["a/1-x.vtt", "a/b/c/2-y.txt"]);
