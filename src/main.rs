@@ -6,6 +6,13 @@ use clap::Parser;
 use readalong::app::{AudioChoice, ReadalongApp, StartOptions, StateChoice, native_options};
 use readalong::cli::{self, Cli};
 
+fn is_broken_pipe(error: &anyhow::Error) -> bool {
+    error.chain().any(|e| {
+        e.downcast_ref::<std::io::Error>()
+            .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}
+
 fn main() -> ExitCode {
     env_logger::Builder::from_env(
         env_logger::Env::default().default_filter_or("warn,symphonia_bundle_mp3=error"),
@@ -16,6 +23,8 @@ fn main() -> ExitCode {
         return match cli::run(command, &mut std::io::stdout().lock()) {
             Ok(cli::Outcome::Done) => ExitCode::SUCCESS,
             Ok(cli::Outcome::NothingFound) => ExitCode::from(1),
+            // A reader that stopped reading (`| head`) is not an error.
+            Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
             Err(e) => {
                 eprintln!("readalong: {e:#}");
                 ExitCode::from(cli::error_status(command))

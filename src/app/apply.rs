@@ -199,7 +199,8 @@ impl ReadalongApp {
         }
     }
 
-    /// Escape closes what is on top: a menu or dropdown, then the keys, the open dialog, search.
+    /// Escape closes what is on top: a menu or dropdown, then the keys, the open dialog, search,
+    /// the library's search.
     fn escape(&mut self, ctx: &Context) {
         if self.popup_was_open || egui::Popup::is_any_open(ctx) {
             egui::Popup::close_all(ctx);
@@ -209,6 +210,8 @@ impl ReadalongApp {
             self.builtin_dialog = None;
         } else if self.search.open {
             self.close_search();
+        } else if let Some(library) = self.library.as_mut().filter(|l| !l.query.is_empty()) {
+            library.clear_search();
         } else if !self.follow {
             self.set_follow(true);
         }

@@ -137,14 +137,12 @@ impl LibraryView {
         self.focus_search = true;
     }
 
-    /// Clears the search; true when there was one.
-    pub fn clear_search(&mut self) -> bool {
-        let had = !self.query.is_empty();
+    /// Clears the search.
+    pub fn clear_search(&mut self) {
         self.query.clear();
         self.searcher = None;
         self.results = None;
         self.rows.clear();
-        had
     }
 
     /// Takes in what the scan and the search sent; returns commands (opening the episode open

@@ -302,6 +302,7 @@ impl ReadalongApp {
                 .unwrap_or_default(),
             chosen: self.episode.as_ref().map_or(0, |e| e.chosen),
             follow: self.follow,
+            library: self.library.as_ref().map(|l| l.visible),
         };
         let commands = egui::Panel::top("top-bar")
             .show(ui, |ui| top_bar::top_bar_ui(ui, &input, &mut self.search))
@@ -348,9 +349,27 @@ impl ReadalongApp {
                     .with_detail(reason.clone()),
             );
         }
+        items.extend(self.library_status_items());
         items.extend(self.audio_status_item());
         items.extend(self.transcript_status_items());
         items
+    }
+
+    /// The open library episode's warnings and broken files.
+    fn library_status_items(&self) -> Vec<StatusItem> {
+        let Some(episode) = self
+            .library
+            .as_ref()
+            .and_then(|l| l.episode(l.open_key.as_deref()?))
+        else {
+            return Vec::new();
+        };
+        episode
+            .warnings
+            .iter()
+            .chain(&episode.errors)
+            .map(|w| StatusItem::warn(w.clone()))
+            .collect()
     }
 
     fn audio_status_item(&self) -> Option<StatusItem> {

@@ -24,6 +24,8 @@ pub struct TopBarInput<'a> {
     pub chosen: usize,
     /// True while the view follows the audio.
     pub follow: bool,
+    /// Whether a library is open, and its episode list shows.
+    pub library: Option<bool>,
 }
 
 /// Draws the bar and returns the commands given.
@@ -72,7 +74,15 @@ fn menu_item_ui(ui: &mut Ui, label: &str, command: Command, commands: &mut Vec<C
 
 fn file_menu_ui(ui: &mut Ui, input: &TopBarInput<'_>, commands: &mut Vec<Command>) {
     menu_item_ui(ui, "Open file…", Command::OpenFileDialog, commands);
-    menu_item_ui(ui, "Open folder…", Command::OpenFolderDialog, commands);
+    menu_item_ui(ui, "Open folder or library…", Command::OpenFolderDialog, commands);
+    if input.library.is_some() {
+        menu_item_ui(
+            ui,
+            "Add audio folder to the library…",
+            Command::AddAudioFolderDialog,
+            commands,
+        );
+    }
     ui.menu_button("Recent", |ui| {
         if input.recent.is_empty() {
             ui.label("Nothing opened yet");
@@ -91,6 +101,20 @@ fn view_menu_ui(ui: &mut Ui, input: &TopBarInput<'_>, commands: &mut Vec<Command
     let mut follow = input.follow;
     if ui.checkbox(&mut follow, "Follow the audio").changed() {
         commands.push(Command::SetFollow(follow));
+    }
+    if let Some(shown) = input.library {
+        let label = if shown {
+            "Hide the episode list"
+        } else {
+            "Show the episode list"
+        };
+        menu_item_ui(ui, label, Command::ToggleLibrary, commands);
+        menu_item_ui(
+            ui,
+            "Search every episode",
+            Command::FocusLibrarySearch,
+            commands,
+        );
     }
 }
 

@@ -136,6 +136,7 @@ mod tests {
     }
 
     #[test]
+    #[allow(clippy::single_range_in_vec_init)]
     fn ranges_map_back_to_the_original_characters() {
         let cases: &[(&str, &str, &[std::ops::Range<usize>])] = &[
             ("I don’t know", "don't", &[2..9]),
