@@ -607,3 +607,44 @@ fn each_episode_of_a_library_keeps_its_own_place() {
         "episode 1 resumes where it was left, not where episode 2 was"
     );
 }
+
+#[test]
+fn a_pairing_fixed_by_the_listener_is_used_and_remembered() {
+    let mut harness = harness_for(fixture("library"));
+    let audio = std::fs::canonicalize(fixture("library-audio/Talk Python - 1.mp3")).expect("audio");
+    harness.state_mut().send(Command::SetPairing {
+        key: "2".to_owned(),
+        audio: Some(audio.clone()),
+    });
+    harness.run();
+    settle(&mut harness);
+    let app = harness.state();
+    let episode = app
+        .library()
+        .and_then(|l| l.episode("2"))
+        .expect("episode 2");
+    assert_eq!(episode.audio.as_deref(), Some(audio.as_path()));
+    assert_eq!(
+        episode.paired_by,
+        Some(readalong::library::PairedBy::Chosen)
+    );
+    let root = std::fs::canonicalize(fixture("library")).expect("library");
+    assert_eq!(
+        app.state().library(&root).pairs.get("2"),
+        Some(&Some(audio))
+    );
+    harness
+        .state_mut()
+        .send(Command::ResetPairing("2".to_owned()));
+    harness.run();
+    settle(&mut harness);
+    assert_eq!(
+        harness
+            .state()
+            .library()
+            .and_then(|l| l.episode("2"))
+            .and_then(|e| e.audio.clone()),
+        None,
+        "pairing automatically again: episode 2 has no audio of its own"
+    );
+}

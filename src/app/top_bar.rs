@@ -74,7 +74,12 @@ fn menu_item_ui(ui: &mut Ui, label: &str, command: Command, commands: &mut Vec<C
 
 fn file_menu_ui(ui: &mut Ui, input: &TopBarInput<'_>, commands: &mut Vec<Command>) {
     menu_item_ui(ui, "Open file…", Command::OpenFileDialog, commands);
-    menu_item_ui(ui, "Open folder or library…", Command::OpenFolderDialog, commands);
+    menu_item_ui(
+        ui,
+        "Open folder or library…",
+        Command::OpenFolderDialog,
+        commands,
+    );
     if input.library.is_some() {
         menu_item_ui(
             ui,
