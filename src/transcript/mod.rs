@@ -25,6 +25,7 @@ pub mod search;
 mod segment;
 mod sniff;
 mod srt;
+pub mod sync;
 mod text;
 mod timestamp;
 mod vtt;
