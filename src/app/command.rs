@@ -12,6 +12,10 @@ use super::follow::ViewScroll;
 pub const SKIP_BACK: Duration = Duration::from_secs(15);
 /// How far Right skips forward.
 pub const SKIP_FORWARD: Duration = Duration::from_secs(30);
+/// How far `,` and `.` move the transcript, in milliseconds.
+pub const NUDGE_MS: i64 = 100;
+/// How far Shift+`,` and Shift+`.` move the transcript, in milliseconds.
+pub const NUDGE_BIG_MS: i64 = 1000;
 
 /// One change of state. Widgets, menus and keys emit these; `App::apply` carries them out.
 #[derive(Clone, Debug, PartialEq)]
@@ -71,6 +75,17 @@ pub enum Command {
     BuiltinDialogPick(PathBuf),
     /// Close Readalong's own file dialog.
     BuiltinDialogClose,
+    /// Move the transcript against the audio by this many milliseconds (positive: later).
+    NudgeOffset(i64),
+    /// Set the transcript's offset against the audio, in milliseconds.
+    SetOffset(i64),
+    /// "This line is playing now": tie this line's time to the position heard now. `None` means
+    /// the line under the pointer, else the current search match.
+    SyncLineNow(Option<usize>),
+    /// Remove sync point `index` (in transcript order).
+    RemoveSyncPoint(usize),
+    /// Show or hide the Sync popover.
+    ToggleSync,
 }
 
 /// When a key binding acts.
@@ -185,6 +200,37 @@ pub fn bindings() -> Vec<Binding> {
             "Smaller text",
             Command::FontSmaller,
         ),
+        // Shift first: a shortcut without Shift also matches the key pressed with it.
+        bind(
+            NotTyping,
+            &[(Modifiers::SHIFT, Key::Comma)],
+            "Transcript 1 s earlier",
+            Command::NudgeOffset(-NUDGE_BIG_MS),
+        ),
+        bind(
+            NotTyping,
+            &[(Modifiers::SHIFT, Key::Period)],
+            "Transcript 1 s later",
+            Command::NudgeOffset(NUDGE_BIG_MS),
+        ),
+        bind(
+            NotTyping,
+            &[(NONE, Key::Comma)],
+            "Transcript 0.1 s earlier",
+            Command::NudgeOffset(-NUDGE_MS),
+        ),
+        bind(
+            NotTyping,
+            &[(NONE, Key::Period)],
+            "Transcript 0.1 s later",
+            Command::NudgeOffset(NUDGE_MS),
+        ),
+        bind(
+            NotTyping,
+            &[(NONE, Key::S)],
+            "The line under the pointer is playing now (sync)",
+            Command::SyncLineNow(None),
+        ),
         bind(
             Global,
             &[(NONE, Key::F1)],
@@ -254,6 +300,8 @@ fn key_name(key: Key) -> &'static str {
         Key::Minus => "Minus",
         Key::Questionmark => "?",
         Key::Slash => "/",
+        Key::Comma => ",",
+        Key::Period => ".",
         other => other.name(),
     }
 }
@@ -318,6 +366,8 @@ mod tests {
             (Modifiers::SHIFT, Key::Slash, "?"),
             (Modifiers::NONE, Key::PageDown, "Page Down"),
             (Modifiers::NONE, Key::F1, "F1"),
+            (Modifiers::SHIFT, Key::Comma, "Shift+,"),
+            (Modifiers::NONE, Key::Period, "."),
         ];
         for (m, k, want) in cases {
             assert_eq!(key_text(&KeyboardShortcut::new(m, k)), want);

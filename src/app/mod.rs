@@ -10,6 +10,7 @@ pub mod player_bar;
 pub mod search_bar;
 pub mod signals;
 pub mod status_bar;
+pub mod sync_panel;
 pub mod theme;
 pub mod top_bar;
 pub mod transcript_view;
@@ -27,6 +28,7 @@ use crate::episode::{EpisodeFiles, TranscriptChoice, file_name};
 use crate::state::{State, StateStore};
 use crate::trace::{Trace, TraceEvent};
 use crate::transcript::Transcript;
+use crate::transcript::sync::SyncMap;
 pub use command::Command;
 use opening::Opener;
 use player_bar::PlayerSnapshot;
@@ -134,6 +136,9 @@ pub struct ReadalongApp {
     last_saved: Instant,
     quit: Arc<AtomicBool>,
     popup_was_open: bool,
+    /// The open episode's map from transcript time to audio time.
+    sync: SyncMap,
+    show_sync: bool,
 }
 
 impl ReadalongApp {
@@ -202,6 +207,8 @@ impl ReadalongApp {
             last_saved: Instant::now(),
             quit: Arc::new(AtomicBool::new(false)),
             popup_was_open: false,
+            sync: SyncMap::default(),
+            show_sync: false,
         }
     }
 
@@ -228,6 +235,11 @@ impl ReadalongApp {
     /// The lit line.
     pub fn lit_cue(&self) -> Option<usize> {
         self.lit
+    }
+
+    /// The open episode's map from transcript time to audio time.
+    pub fn sync_map(&self) -> &SyncMap {
+        &self.sync
     }
 
     /// The error shown to the user, if any.
@@ -315,6 +327,32 @@ impl ReadalongApp {
         }
         items.extend(self.audio_status_item());
         items.extend(self.transcript_status_items());
+        items.extend(self.sync_status_items());
+        items
+    }
+
+    /// The offset and sync points when there are any, and a warning when the audio and the
+    /// transcript differ in length by minutes (an edition with ads) and nothing is synced yet.
+    fn sync_status_items(&self) -> Vec<StatusItem> {
+        let mut items = Vec::new();
+        let offset_ms = self.sync.offset_ms();
+        if offset_ms != 0 {
+            items.push(StatusItem::info(format!(
+                "offset {}",
+                sync_panel::offset_text(offset_ms)
+            )));
+        }
+        match self.sync.points().len() {
+            0 => {
+                if let (Some(t), Some(audio_length)) = (self.transcript(), self.player.duration())
+                    && let Some(warning) = crate::transcript::sync::length_mismatch(t, audio_length)
+                {
+                    items.push(StatusItem::warn(warning));
+                }
+            }
+            1 => items.push(StatusItem::info("1 sync point")),
+            n => items.push(StatusItem::info(format!("{n} sync points"))),
+        }
         items
     }
 
@@ -383,6 +421,7 @@ impl ReadalongApp {
             duration: self.duration(),
             speed: self.speed,
             volume: self.state.settings.volume,
+            sync_open: self.show_sync,
         };
         let output = egui::Panel::bottom("player-bar")
             .show(ui, |ui| {
@@ -409,6 +448,7 @@ impl ReadalongApp {
                             current_match: self.search.current,
                             font_size_pts: self.state.settings.font_size_pts,
                             follow: self.follow,
+                            sync: &self.sync,
                         };
                         self.view.ui(ui, &input)
                     }
@@ -435,6 +475,14 @@ impl ReadalongApp {
     fn overlays(&mut self, ui: &Ui) {
         if self.show_help {
             self.pending.extend(help::help_overlay(ui.ctx()));
+        }
+        if self.show_sync {
+            let input = sync_panel::SyncInput {
+                map: &self.sync,
+                transcript: self.transcript(),
+            };
+            self.pending
+                .extend(sync_panel::sync_popover(ui.ctx(), &input));
         }
         if let Some(text) = &mut self.builtin_dialog {
             self.pending.extend(help::open_path_ui(ui.ctx(), text));
