@@ -509,3 +509,78 @@ fn ctrl_o_without_a_file_dialog_offers_readalong_s_own_open_box() {
             .is_none()
     );
 }
+
+#[test]
+fn a_line_synced_from_its_menu_lights_and_its_point_can_be_removed() {
+    let mut harness = harness_for(fixture("episode"));
+    harness.get_by_label_contains("And a click on any").click();
+    harness.run();
+    assert_eq!(
+        harness.state().heard_position(),
+        Duration::from_millis(19_500)
+    );
+    assert_eq!(harness.state().lit_cue(), Some(4));
+
+    // The listener hears "The highlight tells me" (14.5 s in the transcript) now, at 19.5 s.
+    harness
+        .get_by_label_contains("The highlight tells me")
+        .click_secondary();
+    harness.run();
+    harness.get_by_label("This line is playing now").click();
+    harness.run();
+    let app = harness.state();
+    assert_eq!(app.sync_map().points().len(), 1);
+    assert_eq!(
+        app.sync_map().to_audio(Duration::from_millis(14_500)),
+        Some(Duration::from_millis(19_500))
+    );
+    assert_eq!(app.lit_cue(), Some(3), "the synced line is lit");
+    assert_eq!(
+        app.heard_position(),
+        Duration::from_millis(19_500),
+        "no seek"
+    );
+    assert!(
+        app.status_texts().iter().any(|t| t == "1 sync point"),
+        "{:?}",
+        app.status_texts()
+    );
+
+    // The Sync popover lists it with its offset, and removes it.
+    harness.get_by_label("Sync").click();
+    harness.run();
+    harness.get_by_label_contains("+5.0 s");
+    harness.get_by_label("Remove").click();
+    harness.run();
+    let app = harness.state();
+    assert!(app.sync_map().points().is_empty());
+    assert_eq!(app.lit_cue(), Some(4));
+    harness.get_by_label("No sync points.");
+}
+
+#[test]
+fn comma_and_period_move_the_transcript_and_the_status_bar_says_so() {
+    let mut harness = harness_for(fixture("episode"));
+    harness
+        .get_by_label_contains("The highlight tells me")
+        .click();
+    harness.run();
+    assert_eq!(harness.state().lit_cue(), Some(3));
+    harness.key_press(Key::Period);
+    harness.run();
+    assert_eq!(harness.state().sync_map().offset_ms(), 100);
+    // The line is heard 0.1 s later than the transcript says: at 14.5 s it has not started yet.
+    assert_eq!(harness.state().lit_cue(), Some(2));
+    harness.key_press_modifiers(Modifiers::SHIFT, Key::Comma);
+    harness.run();
+    harness.key_press(Key::Comma);
+    harness.run();
+    let app = harness.state();
+    assert_eq!(app.sync_map().offset_ms(), -1000);
+    assert_eq!(app.lit_cue(), Some(3));
+    assert!(
+        app.status_texts().iter().any(|t| t == "offset -1.0 s"),
+        "{:?}",
+        app.status_texts()
+    );
+}
