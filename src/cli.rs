@@ -11,6 +11,7 @@ use crate::audio;
 use crate::episode::{self, EpisodeFiles};
 use crate::state;
 use crate::timefmt;
+use crate::transcript::sync::{SyncMap, SyncPoint};
 use crate::transcript::{self, Transcript, export};
 
 /// Read a podcast episode's transcript while listening to it.
@@ -50,6 +51,37 @@ fn parse_speed(text: &str) -> Result<f32, String> {
     }
 }
 
+/// Parses `--offset`: seconds, negative for earlier; returns milliseconds.
+fn parse_offset(text: &str) -> Result<i64, String> {
+    match text.trim().parse::<f64>() {
+        Ok(secs) if secs.is_finite() && secs.abs() <= 86_400.0 => {
+            Ok((secs * 1000.0).round() as i64)
+        }
+        _ => Err(format!(
+            "'{text}' is not an offset: use seconds, such as 2.5 or -1.25"
+        )),
+    }
+}
+
+/// Parses `--sync`: `TRANSCRIPT_TIME=AUDIO_TIME`, each in seconds or H:MM:SS.
+fn parse_sync_point(text: &str) -> Result<SyncPoint, String> {
+    let Some((transcript, audio)) = text.split_once('=') else {
+        return Err(format!(
+            "'{text}' is not a sync point: use TRANSCRIPT_TIME=AUDIO_TIME, such as 10:00=10:30.5"
+        ));
+    };
+    Ok(SyncPoint {
+        transcript: timefmt::parse_clock(transcript)?,
+        audio: timefmt::parse_clock(audio)?,
+    })
+}
+
+/// A bad argument found after parsing (sync points that go backwards): exit status 2, like the
+/// errors clap reports.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct UsageError(pub String);
+
 /// Subcommands that need no window.
 #[derive(Subcommand, Debug)]
 pub enum CliCommand {
@@ -60,6 +92,17 @@ pub enum CliCommand {
         /// The output format.
         #[arg(long, value_enum, default_value_t = ExportFormat::Json)]
         to: ExportFormat,
+        /// Move the times as Readalong remembers for the episode of this audio file (its offset
+        /// and sync points).
+        #[arg(long)]
+        audio: Option<PathBuf>,
+        /// Move every time by this many seconds (negative: earlier); replaces a remembered offset.
+        #[arg(long, allow_negative_numbers = true, value_parser = parse_offset)]
+        offset: Option<i64>,
+        /// A sync point TRANSCRIPT_TIME=AUDIO_TIME (seconds or H:MM:SS), repeatable; these replace
+        /// remembered sync points.
+        #[arg(long = "sync", value_name = "TRANSCRIPT_TIME=AUDIO_TIME", value_parser = parse_sync_point)]
+        sync: Vec<SyncPoint>,
     },
     /// Say what Readalong finds in a file or an episode folder.
     Info {
@@ -91,20 +134,73 @@ pub enum ExportFormat {
 /// Runs a subcommand, writing its result to `out`.
 pub fn run(command: &CliCommand, out: &mut dyn Write) -> anyhow::Result<()> {
     match command {
-        CliCommand::Export { file, to } => export_file(file, *to, out),
+        CliCommand::Export {
+            file,
+            to,
+            audio,
+            offset,
+            sync,
+        } => {
+            let map = export_map(audio.as_deref(), *offset, sync)?;
+            export_file(file, *to, &map, out)
+        }
         CliCommand::Info { path } => info(path, out),
         CliCommand::Search { path, query } => search(path, query, out),
     }
 }
 
-fn export_file(file: &Path, to: ExportFormat, out: &mut dyn Write) -> anyhow::Result<()> {
+/// The map `export` applies: the one remembered for `audio`'s episode, with `--offset` and
+/// `--sync` in place of its offset and points when given.
+fn export_map(
+    audio: Option<&Path>,
+    offset_ms: Option<i64>,
+    points: &[SyncPoint],
+) -> anyhow::Result<SyncMap> {
+    let saved = match audio {
+        Some(audio) => saved_map(audio)?,
+        None => SyncMap::default(),
+    };
+    let points = if points.is_empty() {
+        saved.points().to_vec()
+    } else {
+        points.to_vec()
+    };
+    SyncMap::new(offset_ms.unwrap_or(saved.offset_ms()), points)
+        .map_err(|e| UsageError(format!("invalid value for '--sync': {e}")).into())
+}
+
+/// The sync map Readalong remembers for the episode of `audio` (the identity when none).
+fn saved_map(audio: &Path) -> anyhow::Result<SyncMap> {
+    let audio = &std::fs::canonicalize(audio).unwrap_or_else(|_| audio.to_path_buf());
+    let files = episode::discover(audio)?;
+    let Some(dir) = state::default_dir() else {
+        return Ok(SyncMap::default());
+    };
+    let (saved, _) = state::load_read_only(&dir);
+    Ok(saved
+        .place(&files.key())
+        .map(state::EpisodePlace::sync_map)
+        .unwrap_or_default())
+}
+
+fn export_file(
+    file: &Path,
+    to: ExportFormat,
+    map: &SyncMap,
+    out: &mut dyn Write,
+) -> anyhow::Result<()> {
     if file.is_dir() {
         bail!(
             "{} is a folder; export takes a transcript file",
             file.display()
         );
     }
-    let transcript = episode::read_transcript(file)?;
+    let read = episode::read_transcript(file)?;
+    let transcript = if map.is_identity() {
+        read
+    } else {
+        map.apply(&read)
+    };
     let text = match to {
         ExportFormat::Json => export::to_json(&transcript),
         ExportFormat::Vtt => export::to_vtt(&transcript),

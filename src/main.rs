@@ -17,7 +17,12 @@ fn main() -> ExitCode {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => {
                 eprintln!("readalong: {e:#}");
-                ExitCode::FAILURE
+                // A bad argument exits 2, as clap's own argument errors do.
+                if e.downcast_ref::<cli::UsageError>().is_some() {
+                    ExitCode::from(2)
+                } else {
+                    ExitCode::FAILURE
+                }
             }
         };
     }
