@@ -584,3 +584,64 @@ fn comma_and_period_move_the_transcript_and_the_status_bar_says_so() {
         app.status_texts()
     );
 }
+
+#[test]
+fn audio_between_two_sync_points_that_the_transcript_lacks_lights_no_line() {
+    let mut harness = harness_for(fixture("episode"));
+    // "The highlight tells me" is heard at its own time, 14.5 s.
+    harness
+        .get_by_label_contains("The highlight tells me")
+        .click();
+    harness.run();
+    harness
+        .get_by_label_contains("The highlight tells me")
+        .click_secondary();
+    harness.run();
+    harness.get_by_label("This line is playing now").click();
+    harness.run();
+    // "Search helps too" (24.5 s in the transcript) is heard at 34.5 s: 10 s of audio inserted.
+    // Pointing at the line and pressing S ties it.
+    harness
+        .state_mut()
+        .send(Command::SeekTo(Duration::from_millis(34_500)));
+    harness.run();
+    harness.get_by_label_contains("Search helps too").hover();
+    harness.run();
+    harness.key_press(Key::S);
+    harness.run();
+    let app = harness.state();
+    assert_eq!(app.sync_map().points().len(), 2);
+    assert_eq!(app.lit_cue(), Some(5));
+
+    let cases = [
+        (20_000, Some(4)),
+        (24_600, None),
+        (30_000, None),
+        (34_500, Some(5)),
+    ];
+    for (at_ms, want) in cases {
+        harness
+            .state_mut()
+            .send(Command::SeekTo(Duration::from_millis(at_ms)));
+        harness.run();
+        assert_eq!(harness.state().lit_cue(), want, "at {at_ms} ms");
+    }
+    // Down from inside the inserted audio goes to the next line in the transcript.
+    harness
+        .state_mut()
+        .send(Command::SeekTo(Duration::from_millis(30_000)));
+    harness.run();
+    harness.key_press(Key::ArrowDown);
+    harness.run();
+    assert_eq!(
+        harness.state().heard_position(),
+        Duration::from_millis(34_500)
+    );
+    assert!(
+        harness
+            .state()
+            .status_texts()
+            .iter()
+            .any(|t| t == "2 sync points")
+    );
+}
