@@ -67,7 +67,8 @@ pub enum Command {
     CloseSearch,
     /// Show or hide the keys overlay.
     ToggleHelp,
-    /// Close whatever is on top: a menu or dropdown, then the keys overlay, then search.
+    /// Close whatever is on top: a menu or dropdown, then the keys overlay, then the Sync popover,
+    /// then search.
     Escape,
     /// Hide the error banner.
     DismissError,
@@ -246,7 +247,7 @@ pub fn bindings() -> Vec<Binding> {
         bind(
             Global,
             &[(NONE, Key::Escape)],
-            "Close a menu, the keys or search; follow the audio again",
+            "Close a menu, the keys, Sync or search; follow the audio again",
             Command::Escape,
         ),
     ]

@@ -114,9 +114,9 @@ fn speed_volume_ui(ui: &mut Ui, snapshot: &PlayerSnapshot, commands: &mut Vec<Co
     if response.changed() && volume_pct != stored_pct {
         commands.push(Command::SetVolume(volume_pct / 100.0));
     }
-    let mut sync_open = snapshot.sync_open;
+    // A framed button, so it does not read as the label of the volume slider beside it.
     if ui
-        .toggle_value(&mut sync_open, "Sync")
+        .add(egui::Button::new("Sync").selected(snapshot.sync_open))
         .on_hover_text("Line the transcript up with this audio: an offset and sync points")
         .clicked()
     {

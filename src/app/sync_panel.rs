@@ -116,12 +116,13 @@ fn points_ui(ui: &mut egui::Ui, input: &SyncInput<'_>, commands: &mut Vec<Comman
     );
 }
 
-/// "1:02:03 The line's text…" for sync point `index`.
+/// "1:02:03 The line's text…" for sync point `index`, with the time the line is heard (as the
+/// transcript's gutter shows it).
 fn point_line_text(input: &SyncInput<'_>, index: usize) -> String {
     let Some(point) = input.map.points().get(index) else {
         return String::new();
     };
-    let time = timefmt::clock(point.transcript);
+    let time = timefmt::clock(input.map.to_audio(point.transcript).unwrap_or_default());
     let text = input
         .transcript
         .and_then(|t| t.cues.get(t.cue_at(point.transcript)?))
