@@ -172,15 +172,19 @@ fn export_map(
 /// The sync map Readalong remembers for the episode of `audio` (the identity when none).
 fn saved_map(audio: &Path) -> anyhow::Result<SyncMap> {
     let audio = &std::fs::canonicalize(audio).unwrap_or_else(|_| audio.to_path_buf());
-    let files = episode::discover(audio)?;
+    Ok(saved_map_of(&episode::discover(audio)?))
+}
+
+/// The sync map Readalong remembers for an episode (the identity when none).
+fn saved_map_of(files: &EpisodeFiles) -> SyncMap {
     let Some(dir) = state::default_dir() else {
-        return Ok(SyncMap::default());
+        return SyncMap::default();
     };
     let (saved, _) = state::load_read_only(&dir);
-    Ok(saved
+    saved
         .place(&files.key())
         .map(state::EpisodePlace::sync_map)
-        .unwrap_or_default())
+        .unwrap_or_default()
 }
 
 fn export_file(
@@ -259,9 +263,12 @@ fn describe_place(files: &EpisodeFiles, out: &mut dyn Write) -> anyhow::Result<(
     Ok(())
 }
 
-/// Refuses a start time past the end of the episode at `path`, before any window opens.
+/// Refuses a start time past the end of the episode at `path`, before any window opens. `at` is
+/// a time in the transcript, checked where the episode's remembered sync map puts it.
 pub fn check_start_at(path: &Path, at: Duration) -> anyhow::Result<()> {
-    let files = episode::discover(path)?;
+    let canonical = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+    let files = episode::discover(&canonical)?;
+    let heard_at = saved_map_of(&files).to_audio(at).unwrap_or_default();
     let length = match &files.audio {
         Some(audio) => audio::source::open_media(audio, &mut |_| {})
             .ok()
@@ -275,7 +282,7 @@ pub fn check_start_at(path: &Path, at: Duration) -> anyhow::Result<()> {
             .and_then(|t| t.length_without_audio())
     });
     if let Some(length) = length
-        && at > length
+        && heard_at > length
     {
         bail!(
             "--at {} is past the end of {}, which is {} long",

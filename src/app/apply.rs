@@ -212,6 +212,7 @@ impl ReadalongApp {
             .as_ref()
             .map(state::EpisodePlace::sync_map)
             .unwrap_or_default();
+        self.sync_notice = None;
         self.transcript_changed();
         // `--at` is a time in the transcript: it lands where that is heard in this audio.
         let at = at.map(|t| self.sync.to_audio(t).unwrap_or_default());
@@ -553,20 +554,24 @@ impl ReadalongApp {
             .or(self.search.current_cue());
         let Some(start) = index.and_then(|i| self.transcript()?.cues.get(i).map(|c| c.start))
         else {
-            self.notice =
-                Some("Sync: point at the line you hear (or right-click it) and press S".to_owned());
+            self.sync_notice = Some(
+                "to sync, point at the line you hear (or right-click it) and press S".to_owned(),
+            );
             return;
         };
         let (map, dropped) = self.sync.with_heard_point(start, self.heard_position());
-        self.notice = (dropped > 0).then(|| {
-            format!("Sync: removed {dropped} sync point(s) that disagreed with the new one")
-        });
         self.set_sync(map);
+        if dropped > 0 {
+            self.sync_notice = Some(format!(
+                "removed {dropped} sync point(s) that disagreed with the new one"
+            ));
+        }
     }
 
     /// Uses `map` from now on, remembers it for the episode, and lights the line it says is heard.
     fn set_sync(&mut self, map: crate::transcript::sync::SyncMap) {
         self.sync = map;
+        self.sync_notice = None;
         if let Some(episode) = &self.episode {
             self.state.set_sync(&episode.files.key(), &self.sync);
             self.store.save(&self.state);

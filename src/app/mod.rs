@@ -139,6 +139,8 @@ pub struct ReadalongApp {
     /// The open episode's map from transcript time to audio time.
     sync: SyncMap,
     show_sync: bool,
+    /// What the last sync action has to say (points replaced, no line to sync).
+    sync_notice: Option<String>,
 }
 
 impl ReadalongApp {
@@ -209,6 +211,7 @@ impl ReadalongApp {
             popup_was_open: false,
             sync: SyncMap::default(),
             show_sync: false,
+            sync_notice: None,
         }
     }
 
@@ -334,7 +337,7 @@ impl ReadalongApp {
     /// The offset and sync points when there are any, and a warning when the audio and the
     /// transcript differ in length by minutes (an edition with ads) and nothing is synced yet.
     fn sync_status_items(&self) -> Vec<StatusItem> {
-        let mut items = Vec::new();
+        let mut items: Vec<StatusItem> = self.sync_notice.iter().map(StatusItem::warn).collect();
         let offset_ms = self.sync.offset_ms();
         if offset_ms != 0 {
             items.push(StatusItem::info(format!(
