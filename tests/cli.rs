@@ -340,3 +340,27 @@ fn export_with_audio_applies_the_episode_s_remembered_map() {
     );
     assert_eq!(vtt_starts(&stdout(&out))[..1], ["00:00:06.500"]);
 }
+
+#[test]
+fn at_is_a_transcript_time_checked_where_the_remembered_map_puts_it() {
+    let home = tempfile::tempdir().expect("temp home");
+    let audio = std::fs::canonicalize(fixture("audio/cbr.mp3")).expect("audio fixture");
+    let state_dir = home.path().join("config/readalong");
+    std::fs::create_dir_all(&state_dir).expect("state dir");
+    let state = serde_json::json!({
+        "episodes": {audio.to_str().expect("utf-8 path"): {"position_secs": 0.0, "offset_ms": 3500}}
+    });
+    std::fs::write(state_dir.join("state.json"), state.to_string()).expect("write state");
+    // 1 s into the transcript is heard at 4.5 s, past the end of the 4 s audio.
+    let out = readalong_in(
+        home.path(),
+        &[
+            audio.to_str().expect("utf-8 path"),
+            "--at",
+            "1",
+            "--no-audio",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("past the end"), "{}", stderr(&out));
+}

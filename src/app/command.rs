@@ -205,25 +205,25 @@ pub fn bindings() -> Vec<Binding> {
         bind(
             NotTyping,
             &[(Modifiers::SHIFT, Key::Comma)],
-            "Transcript 1 s earlier",
+            "Transcript earlier by 0.1 s (with Shift 1 s)",
             Command::NudgeOffset(-NUDGE_BIG_MS),
         ),
         bind(
             NotTyping,
             &[(Modifiers::SHIFT, Key::Period)],
-            "Transcript 1 s later",
+            "Transcript later by 0.1 s (with Shift 1 s)",
             Command::NudgeOffset(NUDGE_BIG_MS),
         ),
         bind(
             NotTyping,
             &[(NONE, Key::Comma)],
-            "Transcript 0.1 s earlier",
+            "Transcript earlier by 0.1 s (with Shift 1 s)",
             Command::NudgeOffset(-NUDGE_MS),
         ),
         bind(
             NotTyping,
             &[(NONE, Key::Period)],
-            "Transcript 0.1 s later",
+            "Transcript later by 0.1 s (with Shift 1 s)",
             Command::NudgeOffset(NUDGE_MS),
         ),
         bind(
@@ -344,7 +344,11 @@ pub fn help_rows() -> Vec<(String, &'static str)> {
     }
     let mut rows: Vec<(String, &'static str)> = rows
         .into_iter()
-        .map(|(keys, label)| (keys.join(" or "), label))
+        .map(|(mut keys, label)| {
+            // The plain key reads first, though a Shift binding is matched first.
+            keys.sort_by_key(|k| k.starts_with("Shift+"));
+            (keys.join(" or "), label)
+        })
         .collect();
     rows.push((
         "Enter / Shift+Enter".to_owned(),
@@ -389,5 +393,9 @@ mod tests {
         let rows = help_rows();
         let help = rows.iter().find(|(_, l)| *l == "Show or hide these keys");
         assert_eq!(help.map(|(k, _)| k.as_str()), Some("F1 or ?"));
+        let earlier = rows
+            .iter()
+            .find(|(_, l)| l.starts_with("Transcript earlier"));
+        assert_eq!(earlier.map(|(k, _)| k.as_str()), Some(", or Shift+,"));
     }
 }
