@@ -14,7 +14,8 @@ use crate::episode::{self, EpisodeFiles};
 use crate::library::{self, Episode, Library, PairedBy, Query, ScanRequest};
 use crate::state::{self, LibraryPrefs};
 use crate::timefmt;
-use crate::transcript::{Transcript, export};
+use crate::transcript::sync::{SyncMap, SyncPoint};
+use crate::transcript::{self, Transcript, export};
 
 /// Read a podcast episode's transcript while listening to it.
 #[derive(Parser, Debug)]
@@ -57,6 +58,37 @@ fn parse_speed(text: &str) -> Result<f32, String> {
     }
 }
 
+/// Parses `--offset`: seconds, negative for earlier; returns milliseconds.
+fn parse_offset(text: &str) -> Result<i64, String> {
+    match text.trim().parse::<f64>() {
+        Ok(secs) if secs.is_finite() && secs.abs() <= 86_400.0 => {
+            Ok((secs * 1000.0).round() as i64)
+        }
+        _ => Err(format!(
+            "'{text}' is not an offset: use seconds, such as 2.5 or -1.25"
+        )),
+    }
+}
+
+/// Parses `--sync`: `TRANSCRIPT_TIME=AUDIO_TIME`, each in seconds or H:MM:SS.
+fn parse_sync_point(text: &str) -> Result<SyncPoint, String> {
+    let Some((transcript, audio)) = text.split_once('=') else {
+        return Err(format!(
+            "'{text}' is not a sync point: use TRANSCRIPT_TIME=AUDIO_TIME, such as 10:00=10:30.5"
+        ));
+    };
+    Ok(SyncPoint {
+        transcript: timefmt::parse_clock(transcript)?,
+        audio: timefmt::parse_clock(audio)?,
+    })
+}
+
+/// A bad argument found after parsing (sync points that go backwards): exit status 2, like the
+/// errors clap reports.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct UsageError(pub String);
+
 /// Subcommands that need no window.
 #[derive(Subcommand, Debug)]
 pub enum CliCommand {
@@ -67,6 +99,17 @@ pub enum CliCommand {
         /// The output format.
         #[arg(long, value_enum, default_value_t = ExportFormat::Json)]
         to: ExportFormat,
+        /// Move the times as Readalong remembers for the episode of this audio file (its offset
+        /// and sync points).
+        #[arg(long)]
+        audio: Option<PathBuf>,
+        /// Move every time by this many seconds (negative: earlier); replaces a remembered offset.
+        #[arg(long, allow_negative_numbers = true, value_parser = parse_offset)]
+        offset: Option<i64>,
+        /// A sync point TRANSCRIPT_TIME=AUDIO_TIME (seconds or H:MM:SS), repeatable; these replace
+        /// remembered sync points.
+        #[arg(long = "sync", value_name = "TRANSCRIPT_TIME=AUDIO_TIME", value_parser = parse_sync_point)]
+        sync: Vec<SyncPoint>,
     },
     /// Say what Readalong finds in a file, an episode folder or a library.
     Info {
@@ -121,7 +164,16 @@ pub enum Outcome {
 /// Runs a subcommand, writing its result to `out`.
 pub fn run(command: &CliCommand, out: &mut dyn Write) -> anyhow::Result<Outcome> {
     match command {
-        CliCommand::Export { file, to } => export_file(file, *to, out).map(|()| Outcome::Done),
+        CliCommand::Export {
+            file,
+            to,
+            audio,
+            offset,
+            sync,
+        } => {
+            let map = export_map(audio.as_deref(), *offset, sync)?;
+            export_file(file, *to, &map, out).map(|()| Outcome::Done)
+        }
         CliCommand::Info {
             path,
             json: false,
@@ -152,14 +204,62 @@ pub fn error_status(command: &CliCommand) -> u8 {
     }
 }
 
-fn export_file(file: &Path, to: ExportFormat, out: &mut dyn Write) -> anyhow::Result<()> {
+/// The map `export` applies: the one remembered for `audio`'s episode, with `--offset` and
+/// `--sync` in place of its offset and points when given.
+fn export_map(
+    audio: Option<&Path>,
+    offset_ms: Option<i64>,
+    points: &[SyncPoint],
+) -> anyhow::Result<SyncMap> {
+    let saved = match audio {
+        Some(audio) => saved_map(audio)?,
+        None => SyncMap::default(),
+    };
+    let points = if points.is_empty() {
+        saved.points().to_vec()
+    } else {
+        points.to_vec()
+    };
+    SyncMap::new(offset_ms.unwrap_or(saved.offset_ms()), points)
+        .map_err(|e| UsageError(format!("invalid value for '--sync': {e}")).into())
+}
+
+/// The sync map Readalong remembers for the episode of `audio` (the identity when none).
+fn saved_map(audio: &Path) -> anyhow::Result<SyncMap> {
+    let audio = &std::fs::canonicalize(audio).unwrap_or_else(|_| audio.to_path_buf());
+    Ok(saved_map_of(&episode::discover(audio)?))
+}
+
+/// The sync map Readalong remembers for an episode (the identity when none).
+fn saved_map_of(files: &EpisodeFiles) -> SyncMap {
+    let Some(dir) = state::default_dir() else {
+        return SyncMap::default();
+    };
+    let (saved, _) = state::load_read_only(&dir);
+    saved
+        .place(&files.key())
+        .map(state::EpisodePlace::sync_map)
+        .unwrap_or_default()
+}
+
+fn export_file(
+    file: &Path,
+    to: ExportFormat,
+    map: &SyncMap,
+    out: &mut dyn Write,
+) -> anyhow::Result<()> {
     if file.is_dir() {
         bail!(
             "{} is a folder; export takes a transcript file",
             file.display()
         );
     }
-    let transcript = episode::read_transcript(file)?;
+    let read = episode::read_transcript(file)?;
+    let transcript = if map.is_identity() {
+        read
+    } else {
+        map.apply(&read)
+    };
     let text = match to {
         ExportFormat::Json => export::to_json(&transcript),
         ExportFormat::Vtt => export::to_vtt(&transcript),
@@ -218,9 +318,12 @@ fn describe_place(files: &EpisodeFiles, out: &mut dyn Write) -> anyhow::Result<(
     Ok(())
 }
 
-/// Refuses a start time past the end of the episode at `path`, before any window opens.
+/// Refuses a start time past the end of the episode at `path`, before any window opens. `at` is
+/// a time in the transcript, checked where the episode's remembered sync map puts it.
 pub fn check_start_at(path: &Path, at: Duration) -> anyhow::Result<()> {
-    let files = episode::discover(path)?;
+    let canonical = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+    let files = episode::discover(&canonical)?;
+    let heard_at = saved_map_of(&files).to_audio(at).unwrap_or_default();
     let length = match &files.audio {
         Some(audio) => audio::source::open_media(audio, &mut |_| {})
             .ok()
@@ -234,7 +337,7 @@ pub fn check_start_at(path: &Path, at: Duration) -> anyhow::Result<()> {
             .and_then(|t| t.length_without_audio())
     });
     if let Some(length) = length
-        && at > length
+        && heard_at > length
     {
         bail!(
             "--at {} is past the end of {}, which is {} long",
@@ -325,10 +428,9 @@ fn load_library(path: &Path, audio_dirs: &[PathBuf], read_audio: bool) -> anyhow
         _ => None,
     };
     let last_cue = readable.and_then(|(_, t)| t.cues.last()).map(|c| c.start);
-    let mut warnings = Vec::new();
-    if let (Some(a), Some(c)) = (audio_duration, last_cue) {
-        warnings.extend(library::length_warning(a, c));
-    }
+    let length_warning = audio_duration
+        .zip(last_cue)
+        .and_then(|(a, c)| transcript::sync::length_warning(a, c));
     let episode = Episode {
         key: files.display_name(),
         number: None,
@@ -340,7 +442,8 @@ fn load_library(path: &Path, audio_dirs: &[PathBuf], read_audio: bool) -> anyhow
         paired_by: files.audio.as_ref().map(|_| PairedBy::SameName),
         audio_duration,
         last_cue,
-        warnings,
+        length_warning,
+        warnings: Vec::new(),
         errors: choices
             .iter()
             .filter_map(|c| c.result.clone().err())
@@ -472,7 +575,7 @@ fn library_info(
                     "audio": e.audio,
                     "paired_by": e.paired_by,
                     "duration": e.duration().map(|d| d.as_secs_f64()),
-                    "warnings": e.warnings,
+                    "warnings": e.length_warning.iter().chain(&e.warnings).collect::<Vec<_>>(),
                     "errors": e.errors,
                 })
             })
@@ -507,7 +610,7 @@ fn library_info(
             (Some(a), None) => writeln!(out, "  audio: {} (no transcript)", a.display())?,
             (None, _) => writeln!(out, "  audio: none")?,
         }
-        for w in &e.warnings {
+        for w in e.length_warning.iter().chain(&e.warnings) {
             writeln!(out, "  warning: {w}")?;
         }
         for err in &e.errors {

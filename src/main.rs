@@ -27,7 +27,12 @@ fn main() -> ExitCode {
             Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
             Err(e) => {
                 eprintln!("readalong: {e:#}");
-                ExitCode::from(cli::error_status(command))
+                // A bad argument exits 2, as clap's own argument errors do.
+                if e.downcast_ref::<cli::UsageError>().is_some() {
+                    ExitCode::from(2)
+                } else {
+                    ExitCode::from(cli::error_status(command))
+                }
             }
         };
     }

@@ -21,6 +21,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::files;
+use crate::transcript::sync::{SyncMap, SyncPoint};
 
 /// The state file's name inside Readalong's config folder.
 pub const STATE_FILE: &str = "state.json";
@@ -92,12 +93,67 @@ pub struct EpisodePlace {
     /// When this was last saved, in seconds since 1970.
     #[serde(default)]
     pub saved_unix_secs: u64,
+    /// How far the transcript is moved against the audio, in milliseconds (see [`SyncMap`]).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub offset_ms: i64,
+    /// Transcript times tied to where they are heard in this episode's audio.
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "points_that_parse"
+    )]
+    pub sync_points: Vec<SavedSyncPoint>,
+}
+
+fn is_zero(value: &i64) -> bool {
+    *value == 0
+}
+
+/// Reads the sync points that parse and leaves out the rest, so one bad point never costs the
+/// episode its place.
+fn points_that_parse<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Vec<SavedSyncPoint>, D::Error> {
+    let value = Value::deserialize(deserializer)?;
+    let Value::Array(items) = value else {
+        return Ok(Vec::new());
+    };
+    Ok(items
+        .into_iter()
+        .filter_map(|item| serde_json::from_value(item).ok())
+        .collect())
+}
+
+/// One sync point as it is saved: a transcript time and where it is heard, in seconds.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SavedSyncPoint {
+    /// The time in the transcript.
+    pub transcript_secs: f64,
+    /// Where it is heard in the audio (before the offset).
+    pub audio_secs: f64,
 }
 
 impl EpisodePlace {
     /// The position as a duration (a bad number reads as the start).
     pub fn position(&self) -> Duration {
         Duration::try_from_secs_f64(self.position_secs).unwrap_or_default()
+    }
+
+    /// The episode's map from transcript to audio time. Points that are not times are left out,
+    /// and points that go backwards (an edited file) leave the offset alone.
+    pub fn sync_map(&self) -> SyncMap {
+        let points = self
+            .sync_points
+            .iter()
+            .filter_map(|p| {
+                Some(SyncPoint {
+                    transcript: Duration::try_from_secs_f64(p.transcript_secs).ok()?,
+                    audio: Duration::try_from_secs_f64(p.audio_secs).ok()?,
+                })
+            })
+            .collect();
+        SyncMap::new(self.offset_ms, points)
+            .unwrap_or_else(|_| SyncMap::default().with_offset_ms(self.offset_ms))
     }
 }
 
@@ -173,7 +229,31 @@ impl State {
         self.episodes.get(&episode_key(key))
     }
 
-    /// Remembers where the episode with this key is now.
+    /// Remembers the episode's map from transcript to audio time (its place is kept).
+    pub fn set_sync(&mut self, key: &Path, map: &SyncMap) {
+        let place = self
+            .episodes
+            .entry(episode_key(key))
+            .or_insert_with(|| EpisodePlace {
+                position_secs: 0.0,
+                speed: None,
+                transcript: None,
+                saved_unix_secs: 0,
+                offset_ms: 0,
+                sync_points: Vec::new(),
+            });
+        place.offset_ms = map.offset_ms();
+        place.sync_points = map
+            .points()
+            .iter()
+            .map(|p| SavedSyncPoint {
+                transcript_secs: p.transcript.as_secs_f64(),
+                audio_secs: p.audio.as_secs_f64(),
+            })
+            .collect();
+    }
+
+    /// Remembers where the episode with this key is now (its sync map is kept).
     pub fn set_place(
         &mut self,
         key: &Path,
@@ -181,6 +261,10 @@ impl State {
         speed: f32,
         transcript: Option<&Path>,
     ) {
+        let previous = self.episodes.remove(&episode_key(key));
+        let (offset_ms, sync_points) = previous
+            .map(|p| (p.offset_ms, p.sync_points))
+            .unwrap_or_default();
         self.episodes.insert(
             episode_key(key),
             EpisodePlace {
@@ -190,6 +274,8 @@ impl State {
                 saved_unix_secs: SystemTime::now()
                     .duration_since(UNIX_EPOCH)
                     .map_or(0, |d| d.as_secs()),
+                offset_ms,
+                sync_points,
             },
         );
     }
@@ -574,6 +660,40 @@ mod tests {
         store.save(&newest);
         store.flush();
         assert_eq!(load(dir.path()).0, newest);
+    }
+
+    #[test]
+    fn an_episode_s_sync_map_is_kept_with_its_place() {
+        let key = Path::new("/podcasts/a.mp3");
+        let mut state = sample_state();
+        let map = SyncMap::new(
+            -300,
+            vec![SyncPoint {
+                transcript: Duration::from_secs(10),
+                audio: Duration::from_millis(40_500),
+            }],
+        )
+        .expect("map");
+        state.set_sync(key, &map);
+        state.set_place(key, Duration::from_secs(3), 1.0, None);
+        let text = serde_json::to_string(&state).expect("json");
+        let (read, dropped) = decode(&text).expect("decode");
+        assert!(dropped.is_empty());
+        assert_eq!(read.place(key).map(EpisodePlace::sync_map), Some(map));
+        // A place saved before sync points existed, and points that go backwards, read as far
+        // as they can: the offset stays, the bad points go.
+        let text = r#"{"episodes": {
+            "/old.mp3": {"position_secs": 5},
+            "/odd.mp3": {"position_secs": 5, "sync_points": [{"transcript_secs": "x"}, 3]},
+            "/bad.mp3": {"position_secs": 5, "offset_ms": 700, "sync_points": [
+                {"transcript_secs": 10, "audio_secs": 20}, {"transcript_secs": 30, "audio_secs": 5}]}
+        }}"#;
+        let (read, dropped) = decode(text).expect("decode");
+        assert!(dropped.is_empty(), "{dropped:?}");
+        assert_eq!(read.episodes["/old.mp3"].sync_map(), SyncMap::default());
+        assert_eq!(read.episodes["/odd.mp3"].sync_map(), SyncMap::default());
+        let bad = read.episodes["/bad.mp3"].sync_map();
+        assert_eq!((bad.offset_ms(), bad.points().len()), (700, 0));
     }
 
     #[test]

@@ -399,3 +399,131 @@ fn info_gives_the_exact_duration_of_an_mp3_without_a_xing_header() {
         "{text}"
     );
 }
+
+fn vtt_starts(vtt: &str) -> Vec<&str> {
+    vtt.lines()
+        .filter_map(|l| l.split_once(" --> ").map(|(start, _)| start))
+        .collect()
+}
+
+#[test]
+fn export_moves_times_by_an_offset_and_sync_points() {
+    let file = fixture("episode/interview.vtt");
+    let file = file.to_str().expect("utf-8 path");
+    let out = readalong(&["export", file, "--to", "vtt", "--offset", "-1.5"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    // The first cue (1.0 s) would start before the audio: it is dropped.
+    assert!(!text.contains("Welcome back"), "{text}");
+    assert_eq!(vtt_starts(&text)[..2], ["00:00:03.000", "00:00:08.000"]);
+
+    // A 30 s ad after 14 s of the transcript.
+    let out = readalong(&[
+        "export",
+        file,
+        "--to",
+        "vtt",
+        "--sync",
+        "4.5=4.5",
+        "--sync",
+        "0:14.5=0:44.5",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert_eq!(
+        vtt_starts(&text),
+        [
+            "00:00:01.000",
+            "00:00:04.500",
+            "00:00:09.500",
+            "00:00:44.500",
+            "00:00:49.500",
+            "00:00:54.500",
+            "00:00:59.500",
+            "00:01:04.500"
+        ]
+    );
+}
+
+#[test]
+fn bad_offsets_and_sync_points_exit_2_naming_the_argument() {
+    let file = fixture("episode/interview.vtt");
+    let file = file.to_str().expect("utf-8 path");
+    let cases: [(&[&str], &str); 4] = [
+        (&["--offset", "soon"], "--offset"),
+        (&["--sync", "10"], "--sync"),
+        (&["--sync", "10=1:99"], "--sync"),
+        (&["--sync", "10=20", "--sync", "20=5"], "--sync"),
+    ];
+    for (args, named) in cases {
+        let mut all = vec!["export", file, "--to", "vtt"];
+        all.extend_from_slice(args);
+        let out = readalong(&all);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
+        assert!(stderr(&out).contains(named), "{args:?}: {}", stderr(&out));
+        assert!(stdout(&out).is_empty(), "{args:?}");
+    }
+}
+
+#[test]
+fn export_with_audio_applies_the_episode_s_remembered_map() {
+    let home = tempfile::tempdir().expect("temp home");
+    let audio = std::fs::canonicalize(fixture("audio/cbr.mp3")).expect("audio fixture");
+    let state_dir = home.path().join("config/readalong");
+    std::fs::create_dir_all(&state_dir).expect("state dir");
+    let state = serde_json::json!({
+        "episodes": {
+            audio.to_str().expect("utf-8 path"): {
+                "position_secs": 3.0,
+                "offset_ms": 250,
+                "sync_points": [{"transcript_secs": 14.5, "audio_secs": 20.0}]
+            }
+        }
+    });
+    std::fs::write(state_dir.join("state.json"), state.to_string()).expect("write state");
+    let file = fixture("episode/interview.vtt");
+    let file = file.to_str().expect("utf-8 path");
+    let audio = audio.to_str().expect("utf-8 path");
+    let out = readalong_in(
+        home.path(),
+        &["export", file, "--to", "vtt", "--audio", audio],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    // Every cue is 5.5 s later, plus the 250 ms offset.
+    assert_eq!(
+        vtt_starts(&stdout(&out))[..2],
+        ["00:00:06.750", "00:00:10.250"]
+    );
+    // --offset replaces the remembered offset; the remembered point stays.
+    let out = readalong_in(
+        home.path(),
+        &[
+            "export", file, "--to", "vtt", "--audio", audio, "--offset", "0",
+        ],
+    );
+    assert_eq!(vtt_starts(&stdout(&out))[..1], ["00:00:06.500"]);
+}
+
+#[test]
+fn at_is_a_transcript_time_checked_where_the_remembered_map_puts_it() {
+    let home = tempfile::tempdir().expect("temp home");
+    let audio = std::fs::canonicalize(fixture("audio/cbr.mp3")).expect("audio fixture");
+    let state_dir = home.path().join("config/readalong");
+    std::fs::create_dir_all(&state_dir).expect("state dir");
+    let state = serde_json::json!({
+        "episodes": {audio.to_str().expect("utf-8 path"): {"position_secs": 0.0, "offset_ms": 3500}}
+    });
+    std::fs::write(state_dir.join("state.json"), state.to_string()).expect("write state");
+    // 1 s into the transcript is heard at 4.5 s, past the end of the 4 s audio.
+    let out = readalong_in(
+        home.path(),
+        &[
+            audio.to_str().expect("utf-8 path"),
+            "--at",
+            "1",
+            "--no-audio",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("past the end"), "{}", stderr(&out));
+}

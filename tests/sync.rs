@@ -4,15 +4,20 @@
 //!
 //! The work is done by `scripts/sync-check.py run` (see its docstring for how the capture is
 //! paced and calibrated); this test runs it under `xvfb-run`, with a hard timeout that kills the
-//! whole process group (Xvfb, the app, the capture reader), and asserts the targets.
+//! whole process group (Xvfb, the app, the capture reader), and asserts the targets. A second
+//! check, `scripts/sync-ads.py`, plays an episode with an inserted ad with and without sync points.
+//! Both run with an empty HOME and XDG folders.
 //!
 //! Needs xvfb-run, espeak-ng, sox, lame, aplay and python3. Without them it is skipped, unless
 //! `CI` is set, where it fails.
 
+#![allow(clippy::expect_used)]
+
 use std::fs::{self, File};
 use std::os::unix::process::CommandExt;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
@@ -61,8 +66,12 @@ fn num(v: &Value) -> Option<f64> {
     v.as_f64()
 }
 
-#[test]
-fn audio_sync_end_to_end() {
+/// The two checks share the machine's sound timing: one at a time.
+static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
+
+/// Runs `scripts/<script> --app <readalong> --work <work> --json <work>/result.json` under
+/// xvfb-run with an empty HOME, and reads its result. `None` when a tool is missing (outside CI).
+fn run_check(script: &str, work_name: &str, timeout: Duration) -> Option<(Value, PathBuf)> {
     let missing: Vec<&str> = TOOLS.iter().copied().filter(|t| !have(t)).collect();
     if !missing.is_empty() {
         let msg = format!(
@@ -74,42 +83,54 @@ fn audio_sync_end_to_end() {
             panic!("{msg}; install them (see .ci/run)");
         }
         println!("SKIPPED: {msg}");
-        return;
+        return None;
     }
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
 
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let work = Path::new(env!("CARGO_TARGET_TMPDIR")).join("sync-check");
+    let work = Path::new(env!("CARGO_TARGET_TMPDIR")).join(work_name);
     let _ = fs::remove_dir_all(&work);
     fs::create_dir_all(&work).expect("create work dir");
+    let home = work.join("home");
+    fs::create_dir_all(&home).expect("create home");
     let json_path = work.join("result.json");
-    let log_path = work.join("sync-check.log");
+    let log_path = work.join(format!("{script}.log"));
     let log = File::create(&log_path).expect("create log");
 
     let mut child = Command::new("xvfb-run")
         .args(["-a", "-s", "-screen 0 1280x800x24", "python3"])
-        .arg(root.join("scripts/sync-check.py"))
-        .arg("run")
+        .arg(root.join("scripts").join(script))
+        .args(if script == "sync-check.py" {
+            &["run"][..]
+        } else {
+            &[][..]
+        })
         .arg("--app")
         .arg(env!("CARGO_BIN_EXE_readalong"))
         .arg("--work")
         .arg(&work)
         .arg("--json")
         .arg(&json_path)
+        // Nothing remembered from another run (a speed, a place) changes what the app plays.
+        .env("HOME", &home)
+        .env("XDG_CONFIG_HOME", home.join("config"))
+        .env("XDG_CACHE_HOME", home.join("cache"))
+        .env("XDG_DATA_HOME", home.join("data"))
         .current_dir(root)
         .stdin(Stdio::null())
         .stdout(Stdio::null())
         .stderr(log)
         .process_group(0)
         .spawn()
-        .expect("start xvfb-run python3 scripts/sync-check.py");
+        .expect("start xvfb-run python3");
     let guard = GroupGuard(child.id());
 
     let start = Instant::now();
     let status = loop {
-        if let Some(status) = child.try_wait().expect("wait for sync-check") {
+        if let Some(status) = child.try_wait().expect("wait for the check") {
             break Some(status);
         }
-        if start.elapsed() > TIMEOUT {
+        if start.elapsed() > timeout {
             break None;
         }
         std::thread::sleep(Duration::from_millis(100));
@@ -118,23 +139,30 @@ fn audio_sync_end_to_end() {
     let _ = child.wait();
     let log_text = fs::read_to_string(&log_path).unwrap_or_default();
     println!(
-        "--- scripts/sync-check.py log ({}) ---\n{log_text}",
+        "--- scripts/{script} log ({}) ---\n{log_text}",
         log_path.display()
     );
     let status = status.unwrap_or_else(|| {
         panic!(
-            "sync check timed out after {TIMEOUT:?}; work files in {}",
+            "{script} timed out after {timeout:?}; work files in {}",
             work.display()
         )
     });
     assert!(
         status.success(),
-        "sync check failed ({status}); see the log above and {}",
+        "{script} failed ({status}); see the log above and {}",
         work.display()
     );
-
     let result: Value = serde_json::from_str(&fs::read_to_string(&json_path).expect("read result"))
         .expect("result JSON");
+    Some((result, json_path))
+}
+
+#[test]
+fn audio_sync_end_to_end() {
+    let Some((result, json_path)) = run_check("sync-check.py", "sync-check", TIMEOUT) else {
+        return;
+    };
     let mut failures: Vec<String> = Vec::new();
 
     // The fake card itself: aplay of truth.wav excerpts must come out sample-exact, in real time.
@@ -211,4 +239,50 @@ fn audio_sync_end_to_end() {
         "audio sync targets missed:\n  {}",
         failures.join("\n  ")
     );
+}
+
+/// Hard limit for the inserted-ad check (it normally takes about 25 s).
+const ADS_TIMEOUT: Duration = Duration::from_secs(90);
+/// How far a highlight change after the inserted block may be from the cue start heard, with
+/// two sync points (after removing the fake card's calibrated hidden latency).
+const SYNCED_LIMIT_MS: f64 = 30.0;
+
+/// An episode whose audio has a 30 s block of other speech the transcript does not have
+/// (`scripts/sync-ads.py`): without sync points the line lit after the block is the wrong one;
+/// with two sync points every cue change measured after it is within 30 ms of the cue heard.
+#[test]
+fn an_inserted_ad_is_lined_up_by_two_sync_points() {
+    let Some((result, json_path)) = run_check("sync-ads.py", "sync-ads", ADS_TIMEOUT) else {
+        return;
+    };
+    let bias = num(&result["rig_bias_ms"]).expect("the fake card was calibrated");
+    let tones = |run: &str| result[run]["tones"].as_array().cloned().unwrap_or_default();
+    let details = json_path.display();
+
+    let unsynced = tones("unsynced");
+    println!("unsynced: {unsynced:?}");
+    assert!(!unsynced.is_empty(), "no cue heard unsynced; see {details}");
+    for t in &unsynced {
+        assert_ne!(
+            t["lit_150ms_after"], t["cue"],
+            "without sync points the line lit after the block should be wrong: {t}"
+        );
+    }
+
+    let synced = tones("synced");
+    println!("synced (rig bias {bias} ms): {synced:?}");
+    assert!(
+        synced.len() >= 2,
+        "expected 2 cue changes after the block, got {}; see {details}",
+        synced.len()
+    );
+    for t in &synced {
+        assert_eq!(t["lit_150ms_after"], t["cue"], "the heard line is lit: {t}");
+        let error_ms = num(&t["highlight_error_ms"]).map(|ms| ms + bias);
+        assert!(
+            error_ms.is_some_and(|ms| ms.abs() <= SYNCED_LIMIT_MS),
+            "cue {} lit {error_ms:?} ms from its start heard (limit {SYNCED_LIMIT_MS}): {t}",
+            t["cue"]
+        );
+    }
 }

@@ -405,13 +405,13 @@ fn escape_closes_a_dropdown_and_a_click_outside_it_does_not_seek() {
     harness.get_by_label("File").click();
     harness.run();
     assert!(
-        harness.query_by_label("Open folder…").is_some(),
+        harness.query_by_label("Open folder or library…").is_some(),
         "the menu opened"
     );
     harness.key_press(Key::Escape);
     harness.run();
     assert!(
-        harness.query_by_label("Open folder…").is_none(),
+        harness.query_by_label("Open folder or library…").is_none(),
         "Escape closed the menu"
     );
 
@@ -423,7 +423,7 @@ fn escape_closes_a_dropdown_and_a_click_outside_it_does_not_seek() {
         .click();
     harness.run();
     assert!(
-        harness.query_by_label("Open folder…").is_none(),
+        harness.query_by_label("Open folder or library…").is_none(),
         "the click closed the menu"
     );
     assert_eq!(
@@ -646,5 +646,141 @@ fn a_pairing_fixed_by_the_listener_is_used_and_remembered() {
             .and_then(|e| e.audio.clone()),
         None,
         "pairing automatically again: episode 2 has no audio of its own"
+    );
+}
+
+#[test]
+fn a_line_synced_from_its_menu_lights_and_its_point_can_be_removed() {
+    let mut harness = harness_for(fixture("episode"));
+    harness.get_by_label_contains("And a click on any").click();
+    harness.run();
+    assert_eq!(
+        harness.state().heard_position(),
+        Duration::from_millis(19_500)
+    );
+    assert_eq!(harness.state().lit_cue(), Some(4));
+
+    // The listener hears "The highlight tells me" (14.5 s in the transcript) now, at 19.5 s.
+    harness
+        .get_by_label_contains("The highlight tells me")
+        .click_secondary();
+    harness.run();
+    harness.get_by_label("This line is playing now").click();
+    harness.run();
+    let app = harness.state();
+    assert_eq!(app.sync_map().points().len(), 1);
+    assert_eq!(
+        app.sync_map().to_audio(Duration::from_millis(14_500)),
+        Some(Duration::from_millis(19_500))
+    );
+    assert_eq!(app.lit_cue(), Some(3), "the synced line is lit");
+    assert_eq!(
+        app.heard_position(),
+        Duration::from_millis(19_500),
+        "no seek"
+    );
+    assert!(
+        app.status_texts().iter().any(|t| t == "1 sync point"),
+        "{:?}",
+        app.status_texts()
+    );
+
+    // The Sync popover lists it with its offset, and removes it.
+    harness.get_by_label("Sync").click();
+    harness.run();
+    harness.get_by_label_contains("+5.0 s");
+    harness.get_by_label("Remove").click();
+    harness.run();
+    let app = harness.state();
+    assert!(app.sync_map().points().is_empty());
+    assert_eq!(app.lit_cue(), Some(4));
+    harness.get_by_label("No sync points.");
+}
+
+#[test]
+fn comma_and_period_move_the_transcript_and_the_status_bar_says_so() {
+    let mut harness = harness_for(fixture("episode"));
+    harness
+        .get_by_label_contains("The highlight tells me")
+        .click();
+    harness.run();
+    assert_eq!(harness.state().lit_cue(), Some(3));
+    harness.key_press(Key::Period);
+    harness.run();
+    assert_eq!(harness.state().sync_map().offset_ms(), 100);
+    // The line is heard 0.1 s later than the transcript says: at 14.5 s it has not started yet.
+    assert_eq!(harness.state().lit_cue(), Some(2));
+    harness.key_press_modifiers(Modifiers::SHIFT, Key::Comma);
+    harness.run();
+    harness.key_press(Key::Comma);
+    harness.run();
+    let app = harness.state();
+    assert_eq!(app.sync_map().offset_ms(), -1000);
+    assert_eq!(app.lit_cue(), Some(3));
+    assert!(
+        app.status_texts().iter().any(|t| t == "offset -1.0 s"),
+        "{:?}",
+        app.status_texts()
+    );
+}
+
+#[test]
+fn audio_between_two_sync_points_that_the_transcript_lacks_lights_no_line() {
+    let mut harness = harness_for(fixture("episode"));
+    // "The highlight tells me" is heard at its own time, 14.5 s.
+    harness
+        .get_by_label_contains("The highlight tells me")
+        .click();
+    harness.run();
+    harness
+        .get_by_label_contains("The highlight tells me")
+        .click_secondary();
+    harness.run();
+    harness.get_by_label("This line is playing now").click();
+    harness.run();
+    // "Search helps too" (24.5 s in the transcript) is heard at 34.5 s: 10 s of audio inserted.
+    // Pointing at the line and pressing S ties it.
+    harness
+        .state_mut()
+        .send(Command::SeekTo(Duration::from_millis(34_500)));
+    harness.run();
+    harness.get_by_label_contains("Search helps too").hover();
+    harness.run();
+    harness.key_press(Key::S);
+    harness.run();
+    let app = harness.state();
+    assert_eq!(app.sync_map().points().len(), 2);
+    assert_eq!(app.lit_cue(), Some(5));
+
+    let cases = [
+        (20_000, Some(4)),
+        (24_600, None),
+        (30_000, None),
+        (34_500, Some(5)),
+    ];
+    for (at_ms, want) in cases {
+        harness
+            .state_mut()
+            .send(Command::SeekTo(Duration::from_millis(at_ms)));
+        harness.run();
+        assert_eq!(harness.state().lit_cue(), want, "at {at_ms} ms");
+    }
+    // Down from inside the inserted audio goes to the next line in the transcript.
+    harness
+        .state_mut()
+        .send(Command::SeekTo(Duration::from_millis(30_000)));
+    harness.run();
+    harness.key_press(Key::ArrowDown);
+    harness.run();
+    assert_eq!(
+        harness.state().heard_position(),
+        Duration::from_millis(34_500)
+    );
+    assert!(
+        harness
+            .state()
+            .status_texts()
+            .iter()
+            .any(|t| t == "2 sync points")
     );
 }

@@ -114,6 +114,11 @@ impl ReadalongApp {
             }
             Command::SetPairing { key, audio } => self.set_pairing(&key, Some(audio)),
             Command::ResetPairing(key) => self.set_pairing(&key, None),
+            Command::NudgeOffset(step_ms) => self.set_offset(self.sync.offset_ms() + step_ms),
+            Command::SetOffset(offset_ms) => self.set_offset(offset_ms),
+            Command::SyncLineNow(index) => self.sync_line_now(index),
+            Command::RemoveSyncPoint(index) => self.set_sync(self.sync.without_point(index)),
+            Command::ToggleSync => self.show_sync = !self.show_sync,
         }
     }
 
@@ -206,6 +211,8 @@ impl ReadalongApp {
             egui::Popup::close_all(ctx);
         } else if self.show_help {
             self.show_help = false;
+        } else if self.show_sync {
+            self.show_sync = false;
         } else if self.builtin_dialog.is_some() {
             self.builtin_dialog = None;
         } else if self.search.open {
@@ -348,7 +355,14 @@ impl ReadalongApp {
             .unwrap_or(self.state.settings.speed);
         self.speed = state::clamp_or(speed, SPEED_RANGE, 1.0);
         self.player.set_speed(self.speed);
+        self.sync = place
+            .as_ref()
+            .map(state::EpisodePlace::sync_map)
+            .unwrap_or_default();
+        self.sync_notice = None;
         self.transcript_changed();
+        // `--at` is a time in the transcript: it lands where that is heard in this audio.
+        let at = at.map(|t| self.sync.to_audio(t).unwrap_or_default());
         let start = at.or(place.map(|p| p.position())).unwrap_or_default();
         self.trace.record(TraceEvent::Open, start, None);
         if self.audio_request.is_some() {
@@ -389,10 +403,7 @@ impl ReadalongApp {
             );
         }
         self.view = super::TranscriptView::default();
-        if let Some(cue) = self
-            .transcript()
-            .and_then(|t| t.cue_at(self.heard_position()))
-        {
+        if let Some(cue) = self.cue_heard_at(self.heard_position()) {
             self.view.reveal(cue, Reveal::Band);
         }
     }
@@ -426,7 +437,7 @@ impl ReadalongApp {
             None => to,
         };
         self.player.seek(to);
-        let cue = self.transcript().and_then(|t| t.cue_at(to));
+        let cue = self.cue_heard_at(to);
         self.trace.record(TraceEvent::Seek, to, cue);
         if self.follow
             && let Some(cue) = cue
@@ -439,8 +450,7 @@ impl ReadalongApp {
     fn seek_to_cue(&mut self, index: usize) {
         if let Some(start) = self
             .transcript()
-            .and_then(|t| t.cues.get(index))
-            .map(|c| c.start)
+            .and_then(|t| self.sync.cue_start(t, index))
         {
             self.follow = true;
             self.seek(start);
@@ -452,12 +462,18 @@ impl ReadalongApp {
             return;
         };
         let count = transcript.cues.len();
-        let target = match (transcript.cue_at(self.heard_position()), forward) {
-            (None, true) => 0,
-            (None, false) => return,
-            (Some(i), true) => (i + 1).min(count.saturating_sub(1)),
+        let position = self.heard_position();
+        let target = match (self.sync.cue_at(transcript, position), forward) {
+            // In a gap (an inserted ad) or before the first line: the lines around the position.
+            (None, true) => self.sync.cues_started(transcript, position),
+            (None, false) => match self.sync.cues_started(transcript, position).checked_sub(1) {
+                Some(i) => i,
+                None => return,
+            },
+            (Some(i), true) => i + 1,
             (Some(i), false) => i.saturating_sub(1),
-        };
+        }
+        .min(count.saturating_sub(1));
         self.seek_to_cue(target);
     }
 
@@ -577,7 +593,7 @@ impl ReadalongApp {
     /// Lights the line being heard and keeps it in view.
     pub(super) fn update_lit(&mut self) {
         let position = self.heard_position();
-        let lit = self.transcript().and_then(|t| t.cue_at(position));
+        let lit = self.cue_heard_at(position);
         if lit != self.lit {
             self.lit = lit;
             self.trace.record(TraceEvent::Highlight, position, lit);
@@ -609,8 +625,8 @@ impl ReadalongApp {
         let speed = f64::from(self.speed.max(0.1));
         let mut media_wait =
             Duration::from_secs(1) - Duration::from_nanos(u64::from(position.subsec_nanos()));
-        if let Some(next_start) = self.next_cue_start(position) {
-            media_wait = media_wait.min(next_start.saturating_sub(position));
+        if let Some(next_change) = self.next_cue_change(position) {
+            media_wait = media_wait.min(next_change.saturating_sub(position));
         }
         if let Some(total) = self.duration()
             && self.seek_bar_px >= 1.0
@@ -624,10 +640,23 @@ impl ReadalongApp {
         ctx.request_repaint_after(wait);
     }
 
-    fn next_cue_start(&self, position: Duration) -> Option<Duration> {
+    /// When the lit line next changes: the next line's start, or a gap's start or end.
+    fn next_cue_change(&self, position: Duration) -> Option<Duration> {
         let transcript = self.transcript()?;
-        let next = transcript.cues.partition_point(|c| c.start <= position);
-        transcript.cues.get(next).map(|c| c.start)
+        let next = self.sync.cues_started(transcript, position);
+        let next_start = self.sync.cue_start(transcript, next);
+        let gap_edge = self
+            .sync
+            .gaps()
+            .into_iter()
+            .flat_map(|(start, end)| [start, end])
+            .find(|&edge| edge > position);
+        next_start.into_iter().chain(gap_edge).min()
+    }
+
+    /// The line heard at audio time `position`, through the episode's sync map.
+    pub(super) fn cue_heard_at(&self, position: Duration) -> Option<usize> {
+        self.sync.cue_at(self.transcript()?, position)
     }
 
     /// Remembers where the open episode is now and hands the state to the writer thread.
@@ -653,6 +682,53 @@ impl ReadalongApp {
         }
     }
 }
+
+// ----- syncing the transcript to the audio ------------------------------------------------------
+
+impl ReadalongApp {
+    fn set_offset(&mut self, offset_ms: i64) {
+        self.set_sync(
+            self.sync
+                .with_offset_ms(offset_ms.clamp(-MAX_OFFSET_MS, MAX_OFFSET_MS)),
+        );
+    }
+
+    /// Ties line `index` (or the line under the pointer, else the current search match) to the
+    /// position heard now.
+    fn sync_line_now(&mut self, index: Option<usize>) {
+        let index = index
+            .or(self.view.hovered_row())
+            .or(self.search.current_cue());
+        let Some(start) = index.and_then(|i| self.transcript()?.cues.get(i).map(|c| c.start))
+        else {
+            self.sync_notice = Some(
+                "to sync, point at the line you hear (or right-click it) and press S".to_owned(),
+            );
+            return;
+        };
+        let (map, dropped) = self.sync.with_heard_point(start, self.heard_position());
+        self.set_sync(map);
+        if dropped > 0 {
+            self.sync_notice = Some(format!(
+                "removed {dropped} sync point(s) that disagreed with the new one"
+            ));
+        }
+    }
+
+    /// Uses `map` from now on, remembers it for the episode, and lights the line it says is heard.
+    fn set_sync(&mut self, map: crate::transcript::sync::SyncMap) {
+        self.sync = map;
+        self.sync_notice = None;
+        if let Some(episode) = &self.episode {
+            self.state.set_sync(&episode.files.key(), &self.sync);
+            self.store.save(&self.state);
+        }
+        self.update_lit();
+    }
+}
+
+/// The largest offset the keys and the field allow, in milliseconds (a whole day either way).
+const MAX_OFFSET_MS: i64 = 24 * 3600 * 1000;
 
 /// Shows the desktop's file dialog (runs on the dialog thread).
 fn pick(purpose: &DialogPurpose) -> Option<PathBuf> {

@@ -12,6 +12,10 @@ use super::follow::ViewScroll;
 pub const SKIP_BACK: Duration = Duration::from_secs(15);
 /// How far Right skips forward.
 pub const SKIP_FORWARD: Duration = Duration::from_secs(30);
+/// How far `,` and `.` move the transcript, in milliseconds.
+pub const NUDGE_MS: i64 = 100;
+/// How far Shift+`,` and Shift+`.` move the transcript, in milliseconds.
+pub const NUDGE_BIG_MS: i64 = 1000;
 
 /// One change of state. Widgets, menus and keys emit these; `App::apply` carries them out.
 #[derive(Clone, Debug, PartialEq)]
@@ -63,7 +67,8 @@ pub enum Command {
     CloseSearch,
     /// Show or hide the keys overlay.
     ToggleHelp,
-    /// Close whatever is on top: a menu or dropdown, then the keys overlay, then search.
+    /// Close whatever is on top: a menu or dropdown, then the keys overlay, then the Sync popover,
+    /// then search.
     Escape,
     /// Hide the error banner.
     DismissError,
@@ -97,6 +102,17 @@ pub enum Command {
     },
     /// Forget the pairing chosen for a library's episode (by key); pair it automatically again.
     ResetPairing(String),
+    /// Move the transcript against the audio by this many milliseconds (positive: later).
+    NudgeOffset(i64),
+    /// Set the transcript's offset against the audio, in milliseconds.
+    SetOffset(i64),
+    /// "This line is playing now": tie this line's time to the position heard now. `None` means
+    /// the line under the pointer, else the current search match.
+    SyncLineNow(Option<usize>),
+    /// Remove sync point `index` (in transcript order).
+    RemoveSyncPoint(usize),
+    /// Show or hide the Sync popover.
+    ToggleSync,
 }
 
 /// When a key binding acts.
@@ -224,6 +240,37 @@ pub fn bindings() -> Vec<Binding> {
             "Smaller text",
             Command::FontSmaller,
         ),
+        // Shift first: a shortcut without Shift also matches the key pressed with it.
+        bind(
+            NotTyping,
+            &[(Modifiers::SHIFT, Key::Comma)],
+            "Transcript earlier by 0.1 s (with Shift 1 s)",
+            Command::NudgeOffset(-NUDGE_BIG_MS),
+        ),
+        bind(
+            NotTyping,
+            &[(Modifiers::SHIFT, Key::Period)],
+            "Transcript later by 0.1 s (with Shift 1 s)",
+            Command::NudgeOffset(NUDGE_BIG_MS),
+        ),
+        bind(
+            NotTyping,
+            &[(NONE, Key::Comma)],
+            "Transcript earlier by 0.1 s (with Shift 1 s)",
+            Command::NudgeOffset(-NUDGE_MS),
+        ),
+        bind(
+            NotTyping,
+            &[(NONE, Key::Period)],
+            "Transcript later by 0.1 s (with Shift 1 s)",
+            Command::NudgeOffset(NUDGE_MS),
+        ),
+        bind(
+            NotTyping,
+            &[(NONE, Key::S)],
+            "The line under the pointer is playing now (sync)",
+            Command::SyncLineNow(None),
+        ),
         bind(
             Global,
             &[(NONE, Key::F1)],
@@ -239,7 +286,7 @@ pub fn bindings() -> Vec<Binding> {
         bind(
             Global,
             &[(NONE, Key::Escape)],
-            "Close a menu, the keys or search; follow the audio again",
+            "Close a menu, the keys, Sync or search; follow the audio again",
             Command::Escape,
         ),
     ]
@@ -293,6 +340,8 @@ fn key_name(key: Key) -> &'static str {
         Key::Minus => "Minus",
         Key::Questionmark => "?",
         Key::Slash => "/",
+        Key::Comma => ",",
+        Key::Period => ".",
         other => other.name(),
     }
 }
@@ -334,7 +383,11 @@ pub fn help_rows() -> Vec<(String, &'static str)> {
     }
     let mut rows: Vec<(String, &'static str)> = rows
         .into_iter()
-        .map(|(keys, label)| (keys.join(" or "), label))
+        .map(|(mut keys, label)| {
+            // The plain key reads first, though a Shift binding is matched first.
+            keys.sort_by_key(|k| k.starts_with("Shift+"));
+            (keys.join(" or "), label)
+        })
         .collect();
     rows.push((
         "Enter / Shift+Enter".to_owned(),
@@ -357,6 +410,8 @@ mod tests {
             (Modifiers::SHIFT, Key::Slash, "?"),
             (Modifiers::NONE, Key::PageDown, "Page Down"),
             (Modifiers::NONE, Key::F1, "F1"),
+            (Modifiers::SHIFT, Key::Comma, "Shift+,"),
+            (Modifiers::NONE, Key::Period, "."),
         ];
         for (m, k, want) in cases {
             assert_eq!(key_text(&KeyboardShortcut::new(m, k)), want);
@@ -377,5 +432,9 @@ mod tests {
         let rows = help_rows();
         let help = rows.iter().find(|(_, l)| *l == "Show or hide these keys");
         assert_eq!(help.map(|(k, _)| k.as_str()), Some("F1 or ?"));
+        let earlier = rows
+            .iter()
+            .find(|(_, l)| l.starts_with("Transcript earlier"));
+        assert_eq!(earlier.map(|(k, _)| k.as_str()), Some(", or Shift+,"));
     }
 }

@@ -629,10 +629,11 @@ fn episode_jobs(ui: &Ui, e: &Episode, left_at: Option<Duration>) -> (LayoutJob, 
         facts.push(format!("left at {}", timefmt::clock(left_at)));
     }
     job.append(&facts.join(" · "), 0.0, format(&small, weak));
-    let problems = e.errors.len() + e.warnings.len();
+    let warnings = e.warnings.len() + usize::from(e.length_warning.is_some());
+    let problems = e.errors.len() + warnings;
     if problems > 0 {
         let text = if e.errors.is_empty() {
-            format!(" · ⚠ {}", e.warnings.len())
+            format!(" · ⚠ {warnings}")
         } else {
             format!(" · ⚠ {}", e.errors.first().map_or("", String::as_str))
         };
@@ -656,7 +657,12 @@ fn episode_details(e: &Episode) -> String {
         (Some(a), None) => lines.push(format!("audio: {}", a.display())),
         (None, _) => lines.push("audio: none (right-click to choose one)".to_owned()),
     }
-    lines.extend(e.warnings.iter().map(|w| format!("⚠ {w}")));
+    lines.extend(
+        e.length_warning
+            .iter()
+            .chain(&e.warnings)
+            .map(|w| format!("⚠ {w}")),
+    );
     lines.extend(e.errors.iter().map(|w| format!("⚠ {w}")));
     lines.join("\n")
 }

@@ -11,6 +11,7 @@ pub mod player_bar;
 pub mod search_bar;
 pub mod signals;
 pub mod status_bar;
+pub mod sync_panel;
 pub mod theme;
 pub mod top_bar;
 pub mod transcript_view;
@@ -28,6 +29,7 @@ use crate::episode::{EpisodeFiles, TranscriptChoice, file_name};
 use crate::state::{State, StateStore};
 use crate::trace::{Trace, TraceEvent};
 use crate::transcript::Transcript;
+use crate::transcript::sync::SyncMap;
 pub use command::Command;
 use opening::Opener;
 use player_bar::PlayerSnapshot;
@@ -143,6 +145,11 @@ pub struct ReadalongApp {
     cache_dir: Option<PathBuf>,
     /// `--audio` folders, added to the first library opened.
     start_audio_dirs: Vec<PathBuf>,
+    /// The open episode's map from transcript time to audio time.
+    sync: SyncMap,
+    show_sync: bool,
+    /// What the last sync action has to say (points replaced, no line to sync).
+    sync_notice: Option<String>,
 }
 
 impl ReadalongApp {
@@ -225,6 +232,9 @@ impl ReadalongApp {
             library: None,
             cache_dir: None,
             start_audio_dirs: Vec::new(),
+            sync: SyncMap::default(),
+            show_sync: false,
+            sync_notice: None,
         }
     }
 
@@ -251,6 +261,11 @@ impl ReadalongApp {
     /// The lit line.
     pub fn lit_cue(&self) -> Option<usize> {
         self.lit
+    }
+
+    /// The open episode's map from transcript time to audio time.
+    pub fn sync_map(&self) -> &SyncMap {
+        &self.sync
     }
 
     /// The error shown to the user, if any.
@@ -352,6 +367,32 @@ impl ReadalongApp {
         items.extend(self.library_status_items());
         items.extend(self.audio_status_item());
         items.extend(self.transcript_status_items());
+        items.extend(self.sync_status_items());
+        items
+    }
+
+    /// The offset and sync points when there are any, and a warning when the audio and the
+    /// transcript differ in length by minutes (an edition with ads) and nothing is synced yet.
+    fn sync_status_items(&self) -> Vec<StatusItem> {
+        let mut items: Vec<StatusItem> = self.sync_notice.iter().map(StatusItem::warn).collect();
+        let offset_ms = self.sync.offset_ms();
+        if offset_ms != 0 {
+            items.push(StatusItem::info(format!(
+                "offset {}",
+                sync_panel::offset_text(offset_ms)
+            )));
+        }
+        match self.sync.points().len() {
+            0 => {
+                if let (Some(t), Some(audio_length)) = (self.transcript(), self.player.duration())
+                    && let Some(warning) = crate::transcript::sync::length_mismatch(t, audio_length)
+                {
+                    items.push(StatusItem::warn(warning));
+                }
+            }
+            1 => items.push(StatusItem::info("1 sync point")),
+            n => items.push(StatusItem::info(format!("{n} sync points"))),
+        }
         items
     }
 
@@ -437,6 +478,7 @@ impl ReadalongApp {
             duration: self.duration(),
             speed: self.speed,
             volume: self.state.settings.volume,
+            sync_open: self.show_sync,
         };
         let output = egui::Panel::bottom("player-bar")
             .show(ui, |ui| {
@@ -476,6 +518,7 @@ impl ReadalongApp {
                             current_match: self.search.current,
                             font_size_pts: self.state.settings.font_size_pts,
                             follow: self.follow,
+                            sync: &self.sync,
                         };
                         self.view.ui(ui, &input)
                     }
@@ -503,6 +546,14 @@ impl ReadalongApp {
     fn overlays(&mut self, ui: &Ui) {
         if self.show_help {
             self.pending.extend(help::help_overlay(ui.ctx()));
+        }
+        if self.show_sync {
+            let input = sync_panel::SyncInput {
+                map: &self.sync,
+                transcript: self.transcript(),
+            };
+            self.pending
+                .extend(sync_panel::sync_popover(ui.ctx(), &input));
         }
         if let Some(text) = &mut self.builtin_dialog {
             self.pending.extend(help::open_path_ui(ui.ctx(), text));

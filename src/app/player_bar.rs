@@ -1,4 +1,5 @@
-//! The playback bar: play/pause, skips, the seek bar with elapsed and total time, speed and volume.
+//! The playback bar: play/pause, skips, the seek bar with elapsed and total time, speed, volume
+//! and the Sync button.
 
 use std::time::Duration;
 
@@ -23,6 +24,8 @@ pub struct PlayerSnapshot {
     pub speed: f32,
     /// Volume, 0 to 1.
     pub volume: f32,
+    /// True while the Sync popover is open.
+    pub sync_open: bool,
 }
 
 /// What the bar gives back: the commands and the seek bar's width in points.
@@ -110,6 +113,14 @@ fn speed_volume_ui(ui: &mut Ui, snapshot: &PlayerSnapshot, commands: &mut Vec<Co
     );
     if response.changed() && volume_pct != stored_pct {
         commands.push(Command::SetVolume(volume_pct / 100.0));
+    }
+    // A framed button, so it does not read as the label of the volume slider beside it.
+    if ui
+        .add(egui::Button::new("Sync").selected(snapshot.sync_open))
+        .on_hover_text("Line the transcript up with this audio: an offset and sync points")
+        .clicked()
+    {
+        commands.push(Command::ToggleSync);
     }
 }
 

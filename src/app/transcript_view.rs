@@ -16,6 +16,7 @@ use super::command::Command;
 use super::follow::{self, Anchor, RowHeights, ViewGeometry};
 pub use super::follow::{Reveal, ViewScroll};
 use crate::timefmt;
+use crate::transcript::sync::SyncMap;
 use crate::transcript::{Cue, Transcript, search::Match};
 
 /// Vertical space around a row's text, in points.
@@ -41,6 +42,8 @@ pub struct ViewInput<'a> {
     pub font_size_pts: f32,
     /// True while the view follows the audio: a resize then puts the lit line back in the comfort band.
     pub follow: bool,
+    /// Where each line is heard in the audio: the gutter shows that time.
+    pub sync: &'a SyncMap,
 }
 
 /// What the row heights were computed for; any change drops them.
@@ -142,6 +145,8 @@ pub struct TranscriptView {
     /// Rows have been drawn since this view was made, and whether that was already reported.
     rows_drawn: bool,
     rows_drawn_reported: bool,
+    /// The row under the pointer last frame, for "this line is playing now" from the keyboard.
+    hovered: Option<usize>,
 }
 
 /// Colours for one frame, taken from the theme.
@@ -207,6 +212,11 @@ impl TranscriptView {
     pub fn scroll(&mut self, how: ViewScroll) {
         self.quiet_row = None;
         self.pending = Some(Pending::Scroll(how));
+    }
+
+    /// The row under the pointer when the view was last drawn.
+    pub fn hovered_row(&self) -> Option<usize> {
+        self.hovered
     }
 
     /// True once, on the first frame this view (one per shown transcript) drew rows; false otherwise.
@@ -412,6 +422,7 @@ impl TranscriptView {
         self.measure_around(ui, input, first, 0.0, below_pts);
         ui.set_height(self.rows.total_pts() as f32);
         let palette = Palette::from(ui);
+        self.hovered = None;
         for index in first..self.rows.len() {
             let span = self.rows.span(index);
             if span.top_pts > bottom_pts {
@@ -423,14 +434,15 @@ impl TranscriptView {
                 pos2(view_min.x, top),
                 vec2(self.metrics.row_width_pts, span.height_pts as f32),
             );
-            if self.row_ui(ui, rect, index, input, &palette) {
-                commands.push(Command::SeekToCue(index));
+            if ui.rect_contains_pointer(rect) {
+                self.hovered = Some(index);
             }
+            commands.extend(self.row_ui(ui, rect, index, input, &palette));
             self.rows_drawn = true;
         }
     }
 
-    /// Draws one line; returns true when it was clicked.
+    /// Draws one line; returns what a click or its right-click menu asks for.
     fn row_ui(
         &self,
         ui: &mut Ui,
@@ -438,12 +450,20 @@ impl TranscriptView {
         index: usize,
         input: &ViewInput<'_>,
         palette: &Palette,
-    ) -> bool {
-        let Some(cue) = input.transcript.cues.get(index) else {
-            return false;
-        };
+    ) -> Option<Command> {
+        let cue = input.transcript.cues.get(index)?;
         let response = ui.interact(rect, ui.scope_id().with(("cue", index)), Sense::click());
-        let label = row_label(cue);
+        let mut command = response.clicked().then_some(Command::SeekToCue(index));
+        response.context_menu(|ui| {
+            if ui.button("This line is playing now").clicked() {
+                command = Some(Command::SyncLineNow(Some(index)));
+            }
+        });
+        let heard_start = input
+            .sync
+            .cue_start(input.transcript, index)
+            .unwrap_or_default();
+        let label = row_label(cue, heard_start);
         response.widget_info(|| WidgetInfo::labeled(Role::Button, true, &label));
         let painter = ui.painter_at(rect);
         let is_current = input.current == Some(index);
@@ -469,7 +489,7 @@ impl TranscriptView {
         painter.text(
             pos2(rect.left() + 4.0, y + size * 0.15),
             Align2::LEFT_TOP,
-            timefmt::clock(cue.start),
+            timefmt::clock(heard_start),
             FontId::monospace(size * 0.7),
             palette.weak,
         );
@@ -483,7 +503,7 @@ impl TranscriptView {
                 egui::StrokeKind::Inside,
             );
         }
-        response.clicked()
+        command
     }
 
     fn text_galley(
@@ -549,8 +569,9 @@ fn scrolled_by_hand(output: &ScrollAreaOutput<f32>) -> bool {
 }
 
 /// What a screen reader says for a row: "speaker, text, time", or "text, time" when nobody is named.
-fn row_label(cue: &Cue) -> String {
-    let time = timefmt::clock(cue.start);
+/// The time is where the line is heard in the audio.
+fn row_label(cue: &Cue, heard_start: std::time::Duration) -> String {
+    let time = timefmt::clock(heard_start);
     match &cue.speaker {
         Some(speaker) => format!("{speaker}, {}, {time}", cue.text),
         None => format!("{}, {time}", cue.text),
@@ -623,6 +644,7 @@ mod tests {
             current_match: None,
             font_size_pts: 18.0,
             follow,
+            sync: &crate::transcript::sync::IDENTITY,
         }
     }
 
@@ -887,8 +909,8 @@ mod tests {
             text: "Hello there.".to_owned(),
             ..Cue::default()
         };
-        assert_eq!(row_label(&cue), "Hello there., 1:15");
+        assert_eq!(row_label(&cue, cue.start), "Hello there., 1:15");
         cue.speaker = Some("Ana".to_owned());
-        assert_eq!(row_label(&cue), "Ana, Hello there., 1:15");
+        assert_eq!(row_label(&cue, cue.start), "Ana, Hello there., 1:15");
     }
 }

@@ -21,16 +21,13 @@ use serde::Serialize;
 use crate::audio;
 use crate::episode::{self, EpisodeFiles};
 use crate::files::FileError;
-use crate::timefmt;
+use crate::transcript::sync;
 use cache::{AudioFacts, Cache, TranscriptFacts};
 pub use group::PairedBy;
 use group::{AudioName, Group};
 pub use search::{EpisodeText, Hit, Query};
 use walk::{Found, FoundFile};
 
-/// Audio and transcript lengths further apart than this get a warning (another edition, or
-/// inserted ads).
-pub const LENGTH_WARNING: Duration = Duration::from_secs(120);
 /// How often a scan reports the episodes found so far.
 const SNAPSHOT_EVERY: Duration = Duration::from_millis(250);
 
@@ -55,7 +52,9 @@ pub struct Episode {
     /// The start of the last line of the transcript it opens with, once read.
     #[serde(skip)]
     pub last_cue: Option<Duration>,
-    /// Things worth knowing (lengths that differ, other audio claiming the episode).
+    /// When the audio and the transcript's lengths differ by more than two minutes, saying so.
+    pub length_warning: Option<String>,
+    /// Other things worth knowing (other audio claiming the episode).
     pub warnings: Vec<String>,
     /// Files of this episode that could not be read, with the reason.
     pub errors: Vec<String>,
@@ -282,21 +281,6 @@ struct Facts {
     audio: HashMap<PathBuf, AudioFacts>,
 }
 
-/// The length difference warning, when audio and transcript differ by more than [`LENGTH_WARNING`].
-pub fn length_warning(audio: Duration, last_cue: Duration) -> Option<String> {
-    let (longer, diff) = if audio >= last_cue {
-        ("longer", audio - last_cue)
-    } else {
-        ("shorter", last_cue - audio)
-    };
-    (diff > LENGTH_WARNING).then(|| {
-        format!(
-            "audio is {} {longer} than the transcript: another edition, or ads inserted?",
-            timefmt::clock(diff)
-        )
-    })
-}
-
 /// Builds the episodes from groups and what has been read; groups whose every file is unreadable
 /// as a transcript and that have no audio are not episodes (a README.txt), and go to `ignored`.
 fn build_episodes(groups: &[Group], facts: &Facts) -> (Vec<Episode>, Vec<(PathBuf, String)>) {
@@ -340,10 +324,10 @@ fn build_episodes(groups: &[Group], facts: &Facts) -> (Vec<Episode>, Vec<(PathBu
         let last_cue = richest
             .and_then(|f| f.last_cue_ms)
             .map(Duration::from_millis);
+        let length_warning = audio_duration
+            .zip(last_cue)
+            .and_then(|(a, c)| sync::length_warning(a, c));
         let mut warnings = Vec::new();
-        if let (Some(a), Some(c)) = (audio_duration, last_cue) {
-            warnings.extend(length_warning(a, c));
-        }
         for extra in &g.extra_audio {
             warnings.push(format!(
                 "{} also looks like this episode's audio",
@@ -364,6 +348,7 @@ fn build_episodes(groups: &[Group], facts: &Facts) -> (Vec<Episode>, Vec<(PathBu
             paired_by: g.paired_by,
             audio_duration,
             last_cue,
+            length_warning,
             warnings,
             errors,
         });

@@ -237,20 +237,34 @@ fn what_opens_as_a_library() {
 }
 
 #[test]
-fn length_warnings() {
-    let cases = [
-        (300, 100, Some("audio is 3:20 longer")),
-        (100, 300, Some("audio is 3:20 shorter")),
-        (300, 200, None),
-    ];
-    for (audio, cue, want) in cases {
-        let got = length_warning(Duration::from_secs(audio), Duration::from_secs(cue));
-        match want {
-            Some(start) => assert!(
-                got.as_deref().is_some_and(|g| g.starts_with(start)),
-                "{got:?}"
-            ),
-            None => assert_eq!(got, None),
-        }
-    }
+fn an_audio_far_longer_than_its_transcript_is_warned_about() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let root = dir.path();
+    a_library(root);
+    // The fixture's audio lasts seconds; a transcript whose last line starts at 3 minutes.
+    write(
+        root,
+        "transcripts/3-long.txt",
+        "00:00:01 Start\n00:03:00 Later\n",
+    );
+    fs::copy(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/audio/cbr.mp3"),
+        root.join("transcripts/3-long.mp3"),
+    )
+    .expect("copy");
+    let request = ScanRequest {
+        root: root.to_path_buf(),
+        read_audio: true,
+        ..ScanRequest::default()
+    };
+    let library = scan(&request, &AtomicBool::new(false), &mut |_| {}).expect("scan");
+    let warning = library
+        .episode("3")
+        .and_then(|e| e.length_warning.clone())
+        .expect("a length warning");
+    assert!(warning.contains("shorter than the transcript"), "{warning}");
+    assert_eq!(
+        library.episode("1").and_then(|e| e.length_warning.clone()),
+        None
+    );
 }

@@ -26,6 +26,7 @@ pub mod search;
 mod segment;
 mod sniff;
 mod srt;
+pub mod sync;
 mod text;
 mod timestamp;
 mod vtt;
