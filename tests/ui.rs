@@ -616,7 +616,6 @@ fn a_pairing_fixed_by_the_listener_is_used_and_remembered() {
         key: "2".to_owned(),
         audio: Some(audio.clone()),
     });
-    harness.run();
     settle(&mut harness);
     let app = harness.state();
     let episode = app
@@ -636,7 +635,6 @@ fn a_pairing_fixed_by_the_listener_is_used_and_remembered() {
     harness
         .state_mut()
         .send(Command::ResetPairing("2".to_owned()));
-    harness.run();
     settle(&mut harness);
     assert_eq!(
         harness
