@@ -14,6 +14,8 @@ use super::naming::{self, NameInfo};
 pub enum PairedBy {
     /// The audio and a transcript share a file name.
     SameName,
+    /// The only audio in the folder of the episode's transcripts.
+    SameFolder,
     /// The same episode number.
     Number,
     /// Alike titles or slugs.
@@ -27,6 +29,7 @@ impl PairedBy {
     pub fn describe(self) -> &'static str {
         match self {
             PairedBy::SameName => "same name",
+            PairedBy::SameFolder => "same folder",
             PairedBy::Number => "episode number",
             PairedBy::Title => "title",
             PairedBy::Chosen => "chosen by you",
@@ -50,6 +53,9 @@ pub struct Group {
     pub key: String,
     /// The episode number.
     pub number: Option<u32>,
+    /// The name each of its files is known by (its stem, or its folder's name), for a title made
+    /// from it.
+    pub names: Vec<(PathBuf, String)>,
     /// The transcripts, in path order.
     pub transcripts: Vec<PathBuf>,
     /// The audio.
@@ -92,6 +98,45 @@ fn common_words(names: &[&NameInfo]) -> Vec<String> {
         .collect()
 }
 
+/// The name each file is known by: its stem; but a stem without a number that files in other
+/// folders share too (`518/episode.mp3`, `519/episode.mp3`) says nothing, so its folder's name
+/// is used instead.
+fn names_in_context(paths: &[PathBuf]) -> Vec<String> {
+    let mut folders_by_stem: BTreeMap<String, Vec<&Path>> = BTreeMap::new();
+    for p in paths {
+        let folders = folders_by_stem.entry(stem(p)).or_default();
+        if let Some(parent) = p.parent()
+            && !folders.contains(&parent)
+        {
+            folders.push(parent);
+        }
+    }
+    paths
+        .iter()
+        .map(|p| {
+            let own = stem(p);
+            let shared = folders_by_stem.get(&own).is_some_and(|f| f.len() > 1);
+            let folder = p
+                .parent()
+                .and_then(Path::file_name)
+                .map(|n| n.to_string_lossy().into_owned());
+            match folder {
+                Some(folder) if shared && naming::parse_stem(&own).number.is_none() => folder,
+                _ => own,
+            }
+        })
+        .collect()
+}
+
+/// The name `path` is known by among `paths` (see [`names_in_context`]).
+fn naming_stem(path: &Path, names: &[String], paths: &[PathBuf]) -> String {
+    paths
+        .iter()
+        .position(|p| p == path)
+        .and_then(|i| names.get(i).cloned())
+        .unwrap_or_else(|| stem(path))
+}
+
 fn key_for(info: &NameInfo, fallback: &str) -> String {
     match info.number {
         Some(n) => n.to_string(),
@@ -111,15 +156,17 @@ pub fn group(
     let mut groups: Vec<Group> = Vec::new();
     let mut words: Vec<NameInfo> = Vec::new();
     let mut by_key: BTreeMap<String, usize> = BTreeMap::new();
+    let transcript_names = names_in_context(transcripts);
     let infos: Vec<(PathBuf, NameInfo)> = transcripts
         .iter()
-        .map(|p| (p.clone(), naming::parse_stem(&stem(p))))
+        .zip(&transcript_names)
+        .map(|(p, name)| (p.clone(), naming::parse_stem(name)))
         .collect();
     // Numbered names first, so a slug-only name can join its numbered episode.
     let (numbered, plain): (Vec<_>, Vec<_>) =
         infos.into_iter().partition(|(_, i)| i.number.is_some());
     for (path, info) in numbered.into_iter().chain(plain) {
-        let mut key = key_for(&info, &stem(&path));
+        let mut key = key_for(&info, &naming_stem(&path, &transcript_names, transcripts));
         if info.number.is_none()
             && let Some(i) = words.iter().position(|w| {
                 w.number.is_some() && !w.words.is_empty() && w.joined() == info.joined()
@@ -127,13 +174,18 @@ pub fn group(
         {
             key = groups[i].key.clone();
         }
+        let name = naming_stem(&path, &transcript_names, transcripts);
         match by_key.get(&key) {
-            Some(&i) => groups[i].transcripts.push(path),
+            Some(&i) => {
+                groups[i].names.push((path.clone(), name));
+                groups[i].transcripts.push(path);
+            }
             None => {
                 by_key.insert(key.clone(), groups.len());
                 groups.push(Group {
                     key,
                     number: info.number,
+                    names: vec![(path.clone(), name)],
                     transcripts: vec![path],
                     audio: None,
                     paired_by: None,
@@ -176,10 +228,37 @@ pub fn group(
             None => true,
         }
     });
+    // One audio file in a folder with one episode's transcripts (`518/episode.mp3` beside
+    // `518/transcript.vtt`).
+    unpaired.retain(|a| {
+        let folder = a.path.parent();
+        let alone = audio.iter().filter(|b| b.path.parent() == folder).count() == 1;
+        let owners: Vec<usize> = groups
+            .iter()
+            .enumerate()
+            .filter(|(_, g)| g.transcripts.iter().any(|t| t.parent() == folder))
+            .map(|(i, _)| i)
+            .collect();
+        match owners.as_slice() {
+            [i] if alone && open(&groups[*i]) => {
+                groups[*i].audio = Some(a.path.clone());
+                groups[*i].paired_by = Some(PairedBy::SameFolder);
+                false
+            }
+            _ => true,
+        }
+    });
+    let audio_paths: Vec<PathBuf> = audio.iter().map(|a| a.path.clone()).collect();
+    let audio_context_names = names_in_context(&audio_paths);
     let audio_infos: Vec<(NameInfo, NameInfo)> = unpaired
         .iter()
         .map(|a| {
-            let from_name = naming::parse_stem(&stem(&a.path));
+            let index = audio_paths.iter().position(|p| p == &a.path).unwrap_or(0);
+            let name = audio_context_names
+                .get(index)
+                .cloned()
+                .unwrap_or_else(|| stem(&a.path));
+            let from_name = naming::parse_stem(&name);
             let from_tag = a
                 .tag_title
                 .as_deref()
@@ -251,7 +330,10 @@ pub fn group(
             number,
             words: name.words.clone(),
         };
-        let mut key = key_for(&info, &stem(&audio.path));
+        let mut key = key_for(
+            &info,
+            &naming_stem(&audio.path, &audio_context_names, &audio_paths),
+        );
         while by_key.contains_key(&key) {
             key.push('~');
         }
@@ -259,6 +341,10 @@ pub fn group(
         groups.push(Group {
             key,
             number,
+            names: vec![(
+                audio.path.clone(),
+                naming_stem(&audio.path, &audio_context_names, &audio_paths),
+            )],
             transcripts: Vec::new(),
             audio: Some(audio.path.clone()),
             paired_by: None,
@@ -409,6 +495,36 @@ mod tests {
                 &[
                     ("a", &["e/a.vtt"], Some("e/a.mp3")),
                     ("b", &["e/b.vtt"], Some("e/b.mp3")),
+                ],
+            ),
+            (
+                "a folder per episode, with files named alike in every folder",
+                &[
+                    "lib/518 - Django birthday/transcript.vtt",
+                    "lib/519 - Flask tips/transcript.vtt",
+                    "lib/Async talk/transcript.vtt",
+                ],
+                &[
+                    "lib/518 - Django birthday/episode.mp3",
+                    "lib/519 - Flask tips/episode.mp3",
+                    "lib/Async talk/episode.mp3",
+                ],
+                &[
+                    (
+                        "518",
+                        &["lib/518 - Django birthday/transcript.vtt"],
+                        Some("lib/518 - Django birthday/episode.mp3"),
+                    ),
+                    (
+                        "519",
+                        &["lib/519 - Flask tips/transcript.vtt"],
+                        Some("lib/519 - Flask tips/episode.mp3"),
+                    ),
+                    (
+                        "async-talk",
+                        &["lib/Async talk/transcript.vtt"],
+                        Some("lib/Async talk/episode.mp3"),
+                    ),
                 ],
             ),
             (

@@ -308,16 +308,18 @@ fn build_episodes(groups: &[Group], facts: &Facts) -> (Vec<Episode>, Vec<(PathBu
         });
         let richest = transcripts.first().and_then(|p| facts.transcripts.get(p));
         let audio_facts = g.audio.as_ref().and_then(|a| facts.audio.get(a));
-        let name_source = transcripts.first().or(g.audio.as_ref());
         let title = richest
             .and_then(|f| f.title.clone())
             .or_else(|| audio_facts.and_then(|a| a.title.clone()))
-            .or_else(|| {
-                name_source
-                    .and_then(|p| p.file_stem())
-                    .map(|s| naming::readable_title(&s.to_string_lossy()))
-            })
-            .unwrap_or_else(|| g.key.clone());
+            .unwrap_or_else(|| {
+                let first = transcripts.first().or(g.audio.as_ref());
+                let name = g
+                    .names
+                    .iter()
+                    .find(|(p, _)| Some(p) == first)
+                    .map_or(g.key.as_str(), |(_, n)| n.as_str());
+                naming::readable_title(name)
+            });
         let audio_duration = audio_facts
             .and_then(|a| a.duration_ms)
             .map(Duration::from_millis);

@@ -268,3 +268,31 @@ fn an_audio_far_longer_than_its_transcript_is_warned_about() {
         None
     );
 }
+
+#[test]
+fn a_folder_per_episode_with_files_named_alike() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let root = dir.path();
+    for folder in ["518 - Django birthday", "519 - Flask tips"] {
+        write(
+            root,
+            &format!("{folder}/transcript.vtt"),
+            &vtt(&[(1, "Hello")]),
+        );
+        write(root, &format!("{folder}/episode.mp3"), "not really audio");
+    }
+    assert!(is_library(root, &AtomicBool::new(false)).expect("walk"));
+    let library = scan_all(root, None);
+    let summary: Vec<(&str, &str, Option<PairedBy>)> = library
+        .episodes
+        .iter()
+        .map(|e| (e.key.as_str(), e.title.as_str(), e.paired_by))
+        .collect();
+    assert_eq!(
+        summary,
+        vec![
+            ("519", "Flask tips", Some(PairedBy::SameFolder)),
+            ("518", "Django birthday", Some(PairedBy::SameFolder)),
+        ]
+    );
+}
