@@ -450,8 +450,9 @@ fn load_library(path: &Path, audio_dirs: &[PathBuf], read_audio: bool) -> anyhow
             .collect(),
     };
     let text = readable.map(|(c, t)| {
-        let lines = t.cues.iter().map(|q| (q.start, q.text.clone())).collect();
-        Arc::new(library::EpisodeText::new(c.path.clone(), lines))
+        let lines: Vec<(Duration, String)> =
+            t.cues.iter().map(|q| (q.start, q.text.clone())).collect();
+        Arc::new(library::EpisodeText::from_lines(c.path.clone(), &lines))
     });
     Ok(Library {
         root: files.folder.clone(),
@@ -526,7 +527,7 @@ fn search(
             continue;
         };
         for hit in &by_episode[index] {
-            let line = text.lines.get(hit.line).map_or("", String::as_str);
+            let line = text.line(hit.line).unwrap_or("");
             if json {
                 let record = serde_json::json!({
                     "start": hit.start.as_secs_f64(),

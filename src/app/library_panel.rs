@@ -454,8 +454,8 @@ impl LibraryView {
                                 .texts
                                 .get(hit.episode)
                                 .and_then(|t| t.as_ref())
-                                .and_then(|t| t.lines.get(hit.line))
-                                .map_or("", String::as_str);
+                                .and_then(|t| t.line(hit.line))
+                                .unwrap_or("");
                             let job = hit_job(ui, hit.start, line, &query);
                             let label = format!("{} {line}", timefmt::clock(hit.start));
                             let response =

@@ -496,10 +496,13 @@ impl ReadalongApp {
         let Some(library) = self.library.as_mut().filter(|l| l.visible) else {
             return;
         };
+        // About a third of the window, so a narrow window keeps room for the transcript.
+        let width_pts = ui.available_width();
         let commands = egui::Panel::left("library-panel")
             .resizable(true)
-            .default_size(340.0)
-            .min_size(220.0)
+            .default_size((width_pts * 0.32).clamp(180.0, 360.0))
+            .min_size(160.0)
+            .max_size((width_pts * 0.6).max(160.0))
             .show(ui, |ui| library.ui(ui, &self.state))
             .inner;
         self.pending.extend(commands);

@@ -13,7 +13,7 @@ use super::walk::Stamp;
 use crate::files;
 
 /// The cache format; a cache of another version is ignored.
-const VERSION: u32 = 1;
+const VERSION: u32 = 2;
 /// The largest cache file read (a library of many thousand episodes fits well below this).
 const MAX_CACHE_BYTES: u64 = 2 * 1024 * 1024 * 1024;
 
@@ -32,10 +32,15 @@ pub struct TranscriptFacts {
     pub title: Option<String>,
     /// The start of the last cue, in milliseconds.
     pub last_cue_ms: Option<u64>,
-    /// The start of each line, in milliseconds.
+    /// How many cues it has.
+    pub cue_count: usize,
+    /// The start of each line, in milliseconds (empty once dropped).
     pub starts_ms: Vec<u64>,
-    /// The text of each line, one per entry of `starts_ms`, joined by newlines.
+    /// The text of each line, one per entry of `starts_ms`, joined by newlines (empty once dropped).
     pub text: String,
+    /// True when the lines were dropped (it is not the transcript its episode opens with).
+    #[serde(default)]
+    pub lines_dropped: bool,
 }
 
 impl TranscriptFacts {
@@ -46,13 +51,17 @@ impl TranscriptFacts {
             self.error.is_none(),
             self.has_speakers,
             self.format_richness,
-            self.starts_ms.len(),
+            self.cue_count,
         )
     }
 
-    /// The lines' texts.
-    pub fn lines(&self) -> impl Iterator<Item = &str> {
-        self.text.split('\n').take(self.starts_ms.len())
+    /// Forgets the lines (kept only for the transcript an episode opens with).
+    pub fn drop_lines(&mut self) {
+        if !self.lines_dropped {
+            self.starts_ms = Vec::new();
+            self.text = String::new();
+            self.lines_dropped = true;
+        }
     }
 }
 
@@ -100,12 +109,16 @@ impl Cache {
             .map(|e| &e.facts)
     }
 
-    /// The facts kept for the audio at `path`, if its stamp still matches.
-    pub fn audio(&self, path: &Path, stamp: Stamp) -> Option<&AudioFacts> {
-        self.audio
-            .get(path)
-            .filter(|e| e.stamp == stamp)
-            .map(|e| &e.facts)
+    /// Takes the facts kept for `path` out of the cache, if its stamp still matches.
+    pub fn take_transcript(&mut self, path: &Path, stamp: Stamp) -> Option<TranscriptFacts> {
+        let entry = self.transcripts.remove(path)?;
+        (entry.stamp == stamp).then_some(entry.facts)
+    }
+
+    /// Takes the facts kept for the audio at `path` out of the cache, if its stamp still matches.
+    pub fn take_audio(&mut self, path: &Path, stamp: Stamp) -> Option<AudioFacts> {
+        let entry = self.audio.remove(path)?;
+        (entry.stamp == stamp).then_some(entry.facts)
     }
 
     /// Keeps the facts for a transcript.
@@ -207,6 +220,7 @@ mod tests {
         let mut cache = Cache::new();
         let facts = TranscriptFacts {
             format: "WebVTT".into(),
+            cue_count: 2,
             starts_ms: vec![0, 1500],
             text: "one\ntwo".into(),
             ..TranscriptFacts::default()
@@ -222,7 +236,6 @@ mod tests {
             read.transcript(Path::new("/library/1.vtt"), stamp(11)),
             None
         );
-        assert_eq!(facts.lines().collect::<Vec<_>>(), vec!["one", "two"]);
         // Another library has its own file.
         assert!(load(dir.path(), Path::new("/other")).is_empty());
     }
@@ -235,9 +248,9 @@ mod tests {
         fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
         for text in [
             "{not json",
-            r#"{"version":0,"transcripts":{},"audio":{}}"#,
+            r#"{"version":1,"transcripts":{},"audio":{}}"#,
             "",
-            r#"{"version":1,"transcripts":{"/x":{"stamp":"bad"}},"audio":{}}"#,
+            r#"{"version":2,"transcripts":{"/x":{"stamp":"bad"}},"audio":{}}"#,
         ] {
             fs::write(&path, text).expect("write");
             assert!(load(dir.path(), root).is_empty(), "{text}");

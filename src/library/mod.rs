@@ -240,8 +240,10 @@ fn read_transcript_facts(path: &Path) -> TranscriptFacts {
                 has_speakers: t.cues.iter().any(|c| c.speaker.is_some()),
                 title: t.title.clone(),
                 last_cue_ms: t.cues.last().map(|c| millis(c.start)),
+                cue_count: t.cues.len(),
                 starts_ms: t.cues.iter().map(|c| millis(c.start)).collect(),
                 text,
+                lines_dropped: false,
             }
         }
         Err(e) => TranscriptFacts {
@@ -419,11 +421,12 @@ pub fn scan(
         Some(dir) => cache::load(dir, &request.root),
         None => Cache::new(),
     };
+    let cached_files = cache.len();
     let mut facts = Facts::default();
     // What the cache knows already shapes the first list (tag titles pair UUID-named audio).
     for f in &found.audio {
-        if let Some(a) = cache.audio(&f.path, f.stamp) {
-            facts.audio.insert(f.path.clone(), a.clone());
+        if let Some(a) = cache.take_audio(&f.path, f.stamp) {
+            facts.audio.insert(f.path.clone(), a);
         }
     }
     let groups = group_found(&found, &facts, request);
@@ -433,7 +436,7 @@ pub fn scan(
         library: None,
     });
     let mut last_snapshot = Instant::now();
-    let mut changed = false;
+    let mut read_now = 0usize;
     let mut read_phase = |phase: Phase,
                           files: &[FoundFile],
                           facts: &mut Facts,
@@ -445,27 +448,20 @@ pub fn scan(
             }
             match phase {
                 Phase::Transcripts => {
-                    let read = match cache.transcript(&f.path, f.stamp) {
-                        Some(cached) => cached.clone(),
-                        None => {
-                            let read = read_transcript_facts(&f.path);
-                            if read.error.is_none() {
-                                cache.put_transcript(&f.path, f.stamp, read.clone());
-                                changed = true;
-                            }
-                            read
-                        }
-                    };
+                    let read = cache.take_transcript(&f.path, f.stamp).unwrap_or_else(|| {
+                        read_now += 1;
+                        read_transcript_facts(&f.path)
+                    });
                     facts.transcripts.insert(f.path.clone(), read);
                 }
                 _ => {
                     if facts.audio.contains_key(&f.path) {
                         continue;
                     }
-                    let read = read_audio_facts(&f.path);
-                    cache.put_audio(&f.path, f.stamp, read.clone());
-                    changed = true;
-                    facts.audio.insert(f.path.clone(), read);
+                    read_now += 1;
+                    facts
+                        .audio
+                        .insert(f.path.clone(), read_audio_facts(&f.path));
                 }
             }
             let snapshot = last_snapshot.elapsed() >= SNAPSHOT_EVERY;
@@ -489,7 +485,7 @@ pub fn scan(
     let mut texts = HashMap::new();
     if request.read_audio {
         // Searchable now; the audio's tags and lengths follow.
-        let library = assemble(request, &found, &facts, &mut texts);
+        let library = assemble(request, &found, &mut facts, &mut texts);
         report(ScanUpdate {
             progress: progress(Phase::Audio, 0, found.audio.len()),
             episodes: None,
@@ -497,16 +493,26 @@ pub fn scan(
         });
         read_phase(Phase::Audio, &found.audio, &mut facts, &mut cache, report);
     }
-    let library = assemble(request, &found, &facts, &mut texts);
+    let library = assemble(request, &found, &mut facts, &mut texts);
     if let Some(dir) = &request.cache_dir
         && !cancel.load(Ordering::Relaxed)
     {
-        let transcripts: Vec<&Path> = found.transcripts.iter().map(|f| f.path.as_path()).collect();
-        let audio: Vec<&Path> = found.audio.iter().map(|f| f.path.as_path()).collect();
-        let before = cache.len();
-        cache.retain(&transcripts, &audio);
-        if (changed || cache.len() != before)
-            && let Err(e) = cache::save(dir, &request.root, &cache)
+        // The cache is what was read, for the files there are now.
+        let mut fresh = Cache::new();
+        for f in &found.transcripts {
+            if let Some(t) = facts.transcripts.remove(&f.path)
+                && t.error.is_none()
+            {
+                fresh.put_transcript(&f.path, f.stamp, t);
+            }
+        }
+        for f in &found.audio {
+            if let Some(a) = facts.audio.remove(&f.path) {
+                fresh.put_audio(&f.path, f.stamp, a);
+            }
+        }
+        if (read_now > 0 || fresh.len() != cached_files)
+            && let Err(e) = cache::save(dir, &request.root, &fresh)
         {
             log::warn!("cannot write the library cache in {}: {e}", dir.display());
         }
@@ -524,37 +530,45 @@ pub fn scan(
 }
 
 /// The library as read so far: episodes grouped again (tag titles read may pair audio the names
-/// could not) and each episode's searchable text, folded once per transcript.
+/// could not) and each episode's searchable text, folded once per transcript. Only the lines of
+/// the transcript each episode opens with are kept; a transcript whose lines were dropped before
+/// is read again when it becomes the one an episode opens with.
 fn assemble(
     request: &ScanRequest,
     found: &Found,
-    facts: &Facts,
+    facts: &mut Facts,
     texts: &mut HashMap<PathBuf, Arc<EpisodeText>>,
 ) -> Library {
     let groups = group_found(found, facts, request);
     let (episodes, ignored) = build_episodes(&groups, facts);
-    let episode_texts = episodes
-        .iter()
-        .map(|e| {
-            let path = e.transcripts.first()?;
+    let mut episode_texts = Vec::with_capacity(episodes.len());
+    for e in &episodes {
+        for other in e.transcripts.iter().skip(1) {
+            if let Some(f) = facts.transcripts.get_mut(other) {
+                f.drop_lines();
+            }
+        }
+        let text = e.transcripts.first().and_then(|path| {
             if let Some(text) = texts.get(path) {
                 return Some(text.clone());
             }
-            let f = facts.transcripts.get(path)?;
+            let f = facts.transcripts.get_mut(path)?;
+            if f.lines_dropped {
+                *f = read_transcript_facts(path);
+            }
             if f.error.is_some() {
                 return None;
             }
-            let lines = f
-                .starts_ms
-                .iter()
-                .zip(f.lines())
-                .map(|(ms, text)| (Duration::from_millis(*ms), text.to_owned()))
-                .collect();
-            let text = Arc::new(EpisodeText::new(path.clone(), lines));
+            let text = Arc::new(EpisodeText::new(
+                path.clone(),
+                f.starts_ms.clone(),
+                f.text.clone(),
+            ));
             texts.insert(path.clone(), text.clone());
             Some(text)
-        })
-        .collect();
+        });
+        episode_texts.push(text);
+    }
     Library {
         root: request.root.clone(),
         audio_dirs: request.audio_dirs.clone(),

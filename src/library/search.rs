@@ -2,6 +2,7 @@
 //! one-episode search, matched line by line in each episode's richest transcript.
 
 use std::ops::Range;
+use std::path::PathBuf;
 use std::time::Duration;
 
 use crate::transcript::fold::{find_folded, fold};
@@ -64,31 +65,115 @@ impl Query {
     }
 }
 
-/// One episode's searchable text: its richest transcript's lines, folded.
+/// One episode's searchable text: its richest transcript's lines, as written and folded, each kept
+/// as one string (a line per `\n`) with the lines' offsets, so thousands of episodes cost little more
+/// than their text.
 #[derive(Clone, Debug, Default)]
 pub struct EpisodeText {
     /// The transcript the lines come from.
-    pub transcript: std::path::PathBuf,
-    /// Each line's start.
-    pub starts: Vec<Duration>,
-    /// Each line's text as written.
-    pub lines: Vec<String>,
-    /// Each line folded for matching.
-    pub folded: Vec<String>,
+    pub transcript: PathBuf,
+    starts_ms: Vec<u64>,
+    text: String,
+    line_offsets: Vec<usize>,
+    folded: String,
+    folded_offsets: Vec<usize>,
+}
+
+/// Where each line of `text` (lines split by `\n`) begins.
+fn line_offsets(text: &str) -> Vec<usize> {
+    std::iter::once(0)
+        .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+        .collect()
 }
 
 impl EpisodeText {
-    /// Builds the text from lines (start, text).
-    pub fn new(transcript: std::path::PathBuf, lines: Vec<(Duration, String)>) -> EpisodeText {
-        let folded = lines.iter().map(|(_, t)| fold(t)).collect();
-        let (starts, lines) = lines.into_iter().unzip();
+    /// Builds the text from each line's start and the lines joined by `\n` (no line holds a `\n`).
+    pub fn new(transcript: PathBuf, starts_ms: Vec<u64>, text: String) -> EpisodeText {
+        let folded = fold(&text);
+        let mut line_offsets = line_offsets(&text);
+        let mut folded_offsets = line_offsets_of_folded(&folded);
+        line_offsets.truncate(starts_ms.len());
+        folded_offsets.truncate(starts_ms.len());
         EpisodeText {
             transcript,
-            starts,
-            lines,
+            starts_ms,
+            line_offsets,
+            text,
+            folded_offsets,
             folded,
         }
     }
+
+    /// Builds the text from lines (start, text).
+    pub fn from_lines(transcript: PathBuf, lines: &[(Duration, String)]) -> EpisodeText {
+        let starts_ms = lines
+            .iter()
+            .map(|(d, _)| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
+            .collect();
+        let text = lines
+            .iter()
+            .map(|(_, t)| t.replace('\n', " "))
+            .collect::<Vec<_>>()
+            .join("\n");
+        EpisodeText::new(transcript, starts_ms, text)
+    }
+
+    /// How many lines it has.
+    pub fn len(&self) -> usize {
+        self.starts_ms.len()
+    }
+
+    /// True when it has no lines.
+    pub fn is_empty(&self) -> bool {
+        self.starts_ms.is_empty()
+    }
+
+    /// Line `index` as written.
+    pub fn line(&self, index: usize) -> Option<&str> {
+        slice_line(&self.text, &self.line_offsets, index)
+    }
+
+    /// Line `index`'s start.
+    pub fn start(&self, index: usize) -> Option<Duration> {
+        self.starts_ms
+            .get(index)
+            .map(|ms| Duration::from_millis(*ms))
+    }
+
+    /// The indexes of the lines holding every term of `query`, in order.
+    fn lines_matching(&self, query: &Query) -> Vec<usize> {
+        let Some((first, others)) = query.terms.split_first() else {
+            return Vec::new();
+        };
+        let mut lines = Vec::new();
+        for (at, _) in self.folded.match_indices(first.as_str()) {
+            let line = self
+                .folded_offsets
+                .partition_point(|&o| o <= at)
+                .saturating_sub(1);
+            if lines.last() == Some(&line) || line >= self.starts_ms.len() {
+                continue;
+            }
+            let folded_line = slice_line(&self.folded, &self.folded_offsets, line).unwrap_or("");
+            if others.iter().all(|t| folded_line.contains(t.as_str())) {
+                lines.push(line);
+            }
+        }
+        lines
+    }
+}
+
+/// Line offsets of folded text (the same as of any text: folding keeps `\n`).
+fn line_offsets_of_folded(folded: &str) -> Vec<usize> {
+    line_offsets(folded)
+}
+
+fn slice_line<'a>(text: &'a str, offsets: &[usize], index: usize) -> Option<&'a str> {
+    let start = *offsets.get(index)?;
+    let end = offsets
+        .get(index + 1)
+        .map_or(text.len(), |next| next.saturating_sub(1));
+    text.get(start..end)
 }
 
 /// One line found.
@@ -117,15 +202,11 @@ pub fn search(
         if cancelled() {
             break;
         }
-        for (line, folded) in text.folded.iter().enumerate() {
-            if query.matches_folded(folded) {
-                hits.push(Hit {
-                    episode: *episode,
-                    line,
-                    start: text.starts.get(line).copied().unwrap_or_default(),
-                });
-            }
-        }
+        hits.extend(text.lines_matching(query).into_iter().map(|line| Hit {
+            episode: *episode,
+            line,
+            start: text.start(line).unwrap_or_default(),
+        }));
     }
     hits
 }
@@ -153,17 +234,25 @@ mod tests {
 
     #[test]
     fn every_term_must_be_in_the_line() {
-        let text = EpisodeText::new(
+        let text = EpisodeText::from_lines(
             "ep.vtt".into(),
-            vec![
+            &[
                 (
                     Duration::from_secs(1),
                     "We use type hints with mypy.".into(),
                 ),
                 (Duration::from_secs(2), "Hints about types.".into()),
                 (Duration::from_secs(3), "I don’t know, café".into()),
+                (
+                    Duration::from_secs(4),
+                    "Hints, hints and more hints.".into(),
+                ),
             ],
         );
+        assert_eq!(text.len(), 4);
+        assert_eq!(text.line(2), Some("I don’t know, café"));
+        assert_eq!(text.line(3), Some("Hints, hints and more hints."));
+        assert_eq!(text.line(4), None);
         let texts = [(4, &text)];
         let lines = |q: &str| -> Vec<usize> {
             search(&texts, &Query::parse(q), &|| false)
@@ -171,7 +260,11 @@ mod tests {
                 .map(|h| h.line)
                 .collect()
         };
-        assert_eq!(lines("hints"), vec![0, 1]);
+        assert_eq!(
+            lines("hints"),
+            vec![0, 1, 3],
+            "a line once, however often it holds the word"
+        );
         assert_eq!(lines("\"type hints\""), vec![0]);
         assert_eq!(lines("mypy hints"), vec![0]);
         assert_eq!(lines("don't cafe"), vec![2]);

@@ -134,7 +134,10 @@ fn lines_of(library: &Library, key: &str) -> Vec<String> {
         .iter()
         .position(|e| e.key == key)
         .expect("episode");
-    library.texts[i].as_ref().expect("text").lines.clone()
+    let text = library.texts[i].as_ref().expect("text");
+    (0..text.len())
+        .filter_map(|l| text.line(l).map(str::to_owned))
+        .collect()
 }
 
 #[test]
@@ -294,5 +297,27 @@ fn a_folder_per_episode_with_files_named_alike() {
             ("519", "Flask tips", Some(PairedBy::SameFolder)),
             ("518", "Django birthday", Some(PairedBy::SameFolder)),
         ]
+    );
+}
+
+#[test]
+fn a_transcript_whose_lines_were_not_kept_is_read_again_when_it_becomes_the_one_opened() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let cache = tempfile::tempdir().expect("cache dir");
+    let root = dir.path();
+    a_library(root);
+    let first = scan_all(root, Some(cache.path()));
+    assert!(first.episode("1").expect("1").transcripts[0].ends_with("1-first-steps.vtt"));
+    // Only the lines of the transcript an episode opens with are kept in the cache.
+    let kept = cache::load(cache.path(), root);
+    let txt = root.join("transcripts/1-first-steps.txt");
+    let stamp = walk::Stamp::of(&fs::metadata(&txt).expect("meta"));
+    assert!(kept.transcript(&txt, stamp).expect("cached").lines_dropped);
+    fs::remove_file(root.join("transcripts/1-first-steps.vtt")).expect("remove");
+    let after = scan_all(root, Some(cache.path()));
+    assert!(after.episode("1").expect("1").transcripts[0].ends_with("1-first-steps.txt"));
+    assert_eq!(
+        lines_of(&after, "1"),
+        vec!["Hello cafe".to_owned(), "Don't panic".to_owned()]
     );
 }
