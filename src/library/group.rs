@@ -1,7 +1,7 @@
 //! Grouping a library's files into episodes and pairing each with its audio, from names alone
 //! (and the audio's tag title). Pure: paths in, groups out.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
@@ -128,15 +128,6 @@ fn names_in_context(paths: &[PathBuf]) -> Vec<String> {
         .collect()
 }
 
-/// The name `path` is known by among `paths` (see [`names_in_context`]).
-fn naming_stem(path: &Path, names: &[String], paths: &[PathBuf]) -> String {
-    paths
-        .iter()
-        .position(|p| p == path)
-        .and_then(|i| names.get(i).cloned())
-        .unwrap_or_else(|| stem(path))
-}
-
 fn key_for(info: &NameInfo, fallback: &str) -> String {
     match info.number {
         Some(n) => n.to_string(),
@@ -154,95 +145,113 @@ pub fn group(
     fixes: &BTreeMap<String, Option<PathBuf>>,
 ) -> Vec<Group> {
     let mut groups: Vec<Group> = Vec::new();
+    // The first name of each group, for pairing by title.
     let mut words: Vec<NameInfo> = Vec::new();
-    let mut by_key: BTreeMap<String, usize> = BTreeMap::new();
+    let mut by_key: HashMap<String, usize> = HashMap::new();
+    let mut numbered_slugs: HashMap<String, usize> = HashMap::new();
     let transcript_names = names_in_context(transcripts);
-    let infos: Vec<(PathBuf, NameInfo)> = transcripts
+    let infos: Vec<NameInfo> = transcript_names
         .iter()
-        .zip(&transcript_names)
-        .map(|(p, name)| (p.clone(), naming::parse_stem(name)))
+        .map(|n| naming::parse_stem(n))
         .collect();
     // Numbered names first, so a slug-only name can join its numbered episode.
-    let (numbered, plain): (Vec<_>, Vec<_>) =
-        infos.into_iter().partition(|(_, i)| i.number.is_some());
-    for (path, info) in numbered.into_iter().chain(plain) {
-        let mut key = key_for(&info, &naming_stem(&path, &transcript_names, transcripts));
+    let (numbered, plain): (Vec<usize>, Vec<usize>) =
+        (0..transcripts.len()).partition(|&i| infos[i].number.is_some());
+    for ti in numbered.into_iter().chain(plain) {
+        let (path, info, name) = (&transcripts[ti], &infos[ti], &transcript_names[ti]);
+        let mut key = key_for(info, name);
         if info.number.is_none()
-            && let Some(i) = words.iter().position(|w| {
-                w.number.is_some() && !w.words.is_empty() && w.joined() == info.joined()
-            })
+            && !info.words.is_empty()
+            && let Some(&gi) = numbered_slugs.get(&info.joined())
         {
-            key = groups[i].key.clone();
+            key = groups[gi].key.clone();
         }
-        let name = naming_stem(&path, &transcript_names, transcripts);
         match by_key.get(&key) {
-            Some(&i) => {
-                groups[i].names.push((path.clone(), name));
-                groups[i].transcripts.push(path);
+            Some(&gi) => {
+                groups[gi].names.push((path.clone(), name.clone()));
+                groups[gi].transcripts.push(path.clone());
             }
             None => {
-                by_key.insert(key.clone(), groups.len());
+                let gi = groups.len();
+                by_key.insert(key.clone(), gi);
+                if info.number.is_some() && !info.words.is_empty() {
+                    numbered_slugs.entry(info.joined()).or_insert(gi);
+                }
                 groups.push(Group {
                     key,
                     number: info.number,
-                    names: vec![(path.clone(), name)],
-                    transcripts: vec![path],
+                    names: vec![(path.clone(), name.clone())],
+                    transcripts: vec![path.clone()],
                     audio: None,
                     paired_by: None,
                     extra_audio: Vec::new(),
                     no_audio_chosen: false,
                 });
-                words.push(info);
+                words.push(info.clone());
             }
         }
     }
     for g in &mut groups {
         g.transcripts.sort();
     }
-    let mut unpaired: Vec<&AudioName> = audio.iter().collect();
+    let mut unpaired: Vec<usize> = (0..audio.len()).collect();
     // The listener's fixes.
     for (key, choice) in fixes {
-        let Some(&i) = by_key.get(key) else { continue };
+        let Some(&gi) = by_key.get(key) else { continue };
         match choice {
             Some(path) => {
-                groups[i].audio = Some(path.clone());
-                groups[i].paired_by = Some(PairedBy::Chosen);
-                unpaired.retain(|a| &a.path != path);
+                groups[gi].audio = Some(path.clone());
+                groups[gi].paired_by = Some(PairedBy::Chosen);
+                unpaired.retain(|&ai| &audio[ai].path != path);
             }
-            None => groups[i].no_audio_chosen = true,
+            None => groups[gi].no_audio_chosen = true,
         }
     }
     let open = |g: &Group| g.audio.is_none() && !g.no_audio_chosen;
+    let pair = |g: &mut Group, path: &Path, by: PairedBy| {
+        g.audio = Some(path.to_path_buf());
+        g.paired_by = Some(by);
+    };
     // The same file name.
-    unpaired.retain(|a| {
-        let audio_stem = stem(&a.path);
-        match groups
-            .iter_mut()
-            .find(|g| open(g) && g.transcripts.iter().any(|t| stem(t) == audio_stem))
-        {
-            Some(g) => {
-                g.audio = Some(a.path.clone());
-                g.paired_by = Some(PairedBy::SameName);
-                false
-            }
-            None => true,
+    let mut by_stem: HashMap<String, usize> = HashMap::new();
+    for (gi, g) in groups.iter().enumerate() {
+        for t in &g.transcripts {
+            by_stem.entry(stem(t)).or_insert(gi);
         }
+    }
+    unpaired.retain(|&ai| match by_stem.get(&stem(&audio[ai].path)) {
+        Some(&gi) if open(&groups[gi]) => {
+            pair(&mut groups[gi], &audio[ai].path, PairedBy::SameName);
+            false
+        }
+        _ => true,
     });
     // One audio file in a folder with one episode's transcripts (`518/episode.mp3` beside
     // `518/transcript.vtt`).
-    unpaired.retain(|a| {
-        let folder = a.path.parent();
-        let alone = audio.iter().filter(|b| b.path.parent() == folder).count() == 1;
-        let owners: Vec<usize> = groups
-            .iter()
-            .enumerate()
-            .filter(|(_, g)| g.transcripts.iter().any(|t| t.parent() == folder))
-            .map(|(i, _)| i)
-            .collect();
-        match owners.as_slice() {
-            [i] if alone && open(&groups[*i]) => {
-                groups[*i].audio = Some(a.path.clone());
-                groups[*i].paired_by = Some(PairedBy::SameFolder);
+    let mut audio_per_folder: HashMap<Option<&Path>, usize> = HashMap::new();
+    for a in audio {
+        *audio_per_folder.entry(a.path.parent()).or_default() += 1;
+    }
+    let mut groups_per_folder: HashMap<Option<PathBuf>, Vec<usize>> = HashMap::new();
+    for (gi, g) in groups.iter().enumerate() {
+        for t in &g.transcripts {
+            let owners = groups_per_folder
+                .entry(t.parent().map(Path::to_path_buf))
+                .or_default();
+            if owners.last() != Some(&gi) {
+                owners.push(gi);
+            }
+        }
+    }
+    unpaired.retain(|&ai| {
+        let folder = audio[ai].path.parent();
+        let alone = audio_per_folder.get(&folder) == Some(&1);
+        match groups_per_folder
+            .get(&folder.map(Path::to_path_buf))
+            .map(Vec::as_slice)
+        {
+            Some(&[gi]) if alone && open(&groups[gi]) => {
+                pair(&mut groups[gi], &audio[ai].path, PairedBy::SameFolder);
                 false
             }
             _ => true,
@@ -252,14 +261,9 @@ pub fn group(
     let audio_context_names = names_in_context(&audio_paths);
     let audio_infos: Vec<(NameInfo, NameInfo)> = unpaired
         .iter()
-        .map(|a| {
-            let index = audio_paths.iter().position(|p| p == &a.path).unwrap_or(0);
-            let name = audio_context_names
-                .get(index)
-                .cloned()
-                .unwrap_or_else(|| stem(&a.path));
-            let from_name = naming::parse_stem(&name);
-            let from_tag = a
+        .map(|&ai| {
+            let from_name = naming::parse_stem(&audio_context_names[ai]);
+            let from_tag = audio[ai]
                 .tag_title
                 .as_deref()
                 .map(naming::parse_title)
@@ -268,72 +272,104 @@ pub fn group(
         })
         .collect();
     // The same number.
-    let mut taken = vec![false; unpaired.len()];
-    for (ai, (name, tag)) in audio_infos.iter().enumerate() {
-        let Some(number) = name.number.or(tag.number) else {
-            continue;
-        };
-        if let Some(g) = groups.iter_mut().find(|g| g.number == Some(number)) {
-            if open(g) {
-                g.audio = Some(unpaired[ai].path.clone());
-                g.paired_by = Some(PairedBy::Number);
-            } else if !g.no_audio_chosen {
-                g.extra_audio.push(unpaired[ai].path.clone());
-            }
-            taken[ai] = true;
+    let mut by_number: HashMap<u32, usize> = HashMap::new();
+    for (gi, g) in groups.iter().enumerate() {
+        if let Some(n) = g.number {
+            by_number.entry(n).or_insert(gi);
         }
     }
-    // Alike titles, best first.
+    let mut taken = vec![false; unpaired.len()];
+    for (ui, (name, tag)) in audio_infos.iter().enumerate() {
+        let Some(&gi) = name.number.or(tag.number).and_then(|n| by_number.get(&n)) else {
+            continue;
+        };
+        let path = &audio[unpaired[ui]].path;
+        if open(&groups[gi]) {
+            pair(&mut groups[gi], path, PairedBy::Number);
+        } else if !groups[gi].no_audio_chosen {
+            groups[gi].extra_audio.push(path.clone());
+        }
+        taken[ui] = true;
+    }
+    // Alike titles, best first; only groups sharing a word (or their words run together) are
+    // compared.
     let group_names: Vec<&NameInfo> = words.iter().collect();
     let group_common = common_words(&group_names);
     let audio_names: Vec<&NameInfo> = audio_infos.iter().map(|(n, _)| n).collect();
     let audio_common = common_words(&audio_names);
     let tag_names: Vec<&NameInfo> = audio_infos.iter().map(|(_, t)| t).collect();
     let tag_common = common_words(&tag_names);
+    let own_words: Vec<Vec<String>> = words
+        .iter()
+        .map(|w| naming::distinctive(&w.words, &group_common))
+        .collect();
+    let mut postings: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (gi, own) in own_words.iter().enumerate() {
+        if !open(&groups[gi]) {
+            continue;
+        }
+        for w in own {
+            postings.entry(w.as_str()).or_default().push(gi);
+        }
+    }
+    let mut by_joined: HashMap<String, Vec<usize>> = HashMap::new();
+    for (gi, own) in own_words.iter().enumerate() {
+        if open(&groups[gi]) && !own.is_empty() {
+            by_joined.entry(own.concat()).or_default().push(gi);
+        }
+    }
     let mut candidates: Vec<(f32, usize, usize)> = Vec::new();
-    for (ai, (name, tag)) in audio_infos.iter().enumerate() {
-        if taken[ai] {
+    for (ui, (name, tag)) in audio_infos.iter().enumerate() {
+        if taken[ui] {
             continue;
         }
         let audio_number = name.number.or(tag.number);
         let from_name = naming::distinctive(&name.words, &audio_common);
         let from_tag = naming::distinctive(&tag.words, &tag_common);
-        for (gi, g) in groups.iter().enumerate() {
-            if !open(g) || (audio_number.is_some() && g.number.is_some()) {
+        let mut near: Vec<usize> = from_name
+            .iter()
+            .chain(&from_tag)
+            .filter_map(|w| postings.get(w.as_str()))
+            .flatten()
+            .copied()
+            .collect();
+        for joined in [from_name.concat(), from_tag.concat()] {
+            near.extend(by_joined.get(&joined).into_iter().flatten().copied());
+        }
+        near.sort_unstable();
+        near.dedup();
+        for gi in near {
+            if audio_number.is_some() && groups[gi].number.is_some() {
                 continue;
             }
-            let own = naming::distinctive(&words[gi].words, &group_common);
-            let score =
-                naming::similarity(&own, &from_name).max(naming::similarity(&own, &from_tag));
+            let own = &own_words[gi];
+            let score = naming::similarity(own, &from_name).max(naming::similarity(own, &from_tag));
             if score >= TITLE_MATCH {
-                candidates.push((score, ai, gi));
+                candidates.push((score, ui, gi));
             }
         }
     }
     candidates.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
-    for (_, ai, gi) in candidates {
-        if taken[ai] || groups[gi].audio.is_some() {
+    for (_, ui, gi) in candidates {
+        if taken[ui] || groups[gi].audio.is_some() {
             continue;
         }
-        groups[gi].audio = Some(unpaired[ai].path.clone());
-        groups[gi].paired_by = Some(PairedBy::Title);
-        taken[ai] = true;
+        pair(&mut groups[gi], &audio[unpaired[ui]].path, PairedBy::Title);
+        taken[ui] = true;
     }
     // Audio with no transcript: an episode of its own.
-    for (ai, audio) in unpaired.iter().enumerate() {
-        if taken[ai] {
+    for (ui, &ai) in unpaired.iter().enumerate() {
+        if taken[ui] {
             continue;
         }
-        let (name, tag) = &audio_infos[ai];
+        let (name, tag) = &audio_infos[ui];
         let number = name.number.or(tag.number);
         let info = NameInfo {
             number,
             words: name.words.clone(),
         };
-        let mut key = key_for(
-            &info,
-            &naming_stem(&audio.path, &audio_context_names, &audio_paths),
-        );
+        let context_name = audio_context_names[ai].clone();
+        let mut key = key_for(&info, &context_name);
         while by_key.contains_key(&key) {
             key.push('~');
         }
@@ -341,12 +377,9 @@ pub fn group(
         groups.push(Group {
             key,
             number,
-            names: vec![(
-                audio.path.clone(),
-                naming_stem(&audio.path, &audio_context_names, &audio_paths),
-            )],
+            names: vec![(audio[ai].path.clone(), context_name)],
             transcripts: Vec::new(),
-            audio: Some(audio.path.clone()),
+            audio: Some(audio[ai].path.clone()),
             paired_by: None,
             extra_audio: Vec::new(),
             no_audio_chosen: false,

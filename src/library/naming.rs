@@ -242,18 +242,31 @@ pub fn similarity(a: &[String], b: &[String]) -> f32 {
     if a.is_empty() || b.is_empty() {
         return 0.0;
     }
-    if a.concat() == b.concat() {
+    let joined_len = |w: &[String]| w.iter().map(String::len).sum::<usize>();
+    let same_joined = joined_len(a) == joined_len(b)
+        && a.iter()
+            .flat_map(|w| w.bytes())
+            .eq(b.iter().flat_map(|w| w.bytes()));
+    if same_joined {
         return 1.0;
     }
     let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
-    let mut vocabulary: Vec<String> = long.to_vec();
-    vocabulary.extend(long.windows(2).map(|p| p.concat()));
-    let short_joined: Vec<String> = short.windows(2).map(|p| p.concat()).collect();
-    let mut shared = short.iter().filter(|w| vocabulary.contains(w)).count();
+    // `w` is a word of `words`, or two neighbours of it run together.
+    let found_in = |w: &str, words: &[String]| {
+        words.iter().any(|v| v == w)
+            || words.windows(2).any(|p| {
+                p[0].len() + p[1].len() == w.len() && w.starts_with(&*p[0]) && w.ends_with(&*p[1])
+            })
+    };
+    let mut shared = short.iter().filter(|w| found_in(w, long)).count();
     // `what s` in the short name against `whats` in the long one.
-    shared += short_joined
-        .iter()
-        .filter(|j| long.iter().any(|w| w == *j))
+    shared += short
+        .windows(2)
+        .filter(|p| {
+            long.iter().any(|w| {
+                p[0].len() + p[1].len() == w.len() && w.starts_with(&*p[0]) && w.ends_with(&*p[1])
+            })
+        })
         .count()
         * 2;
     let shared = shared.min(short.len());
