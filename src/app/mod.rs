@@ -502,7 +502,7 @@ impl ReadalongApp {
             .resizable(true)
             .default_size((width_pts * 0.32).clamp(180.0, 360.0))
             .min_size(160.0)
-            .max_size((width_pts * 0.6).max(160.0))
+            .max_size((width_pts * 0.45).max(160.0))
             .show(ui, |ui| library.ui(ui, &self.state))
             .inner;
         self.pending.extend(commands);
