@@ -297,6 +297,9 @@ fn clicking_a_visible_line_does_not_scroll() {
 fn clicking_a_partly_hidden_line_does_not_scroll_it_into_view() {
     let dir = long_episode();
     let mut harness = harness_for(dir.path().to_path_buf());
+    // One row per line, so the top row can be cut in half.
+    harness.state_mut().send(Command::ToggleParagraphView);
+    settle(&mut harness);
     let row_pts = line_rect(&harness, 1).expect("line 1").top()
         - line_rect(&harness, 0).expect("line 0").top();
     // Five and a half rows down: the line at the top is cut in half.
@@ -508,4 +511,91 @@ fn ctrl_o_without_a_file_dialog_offers_readalong_s_own_open_box() {
             .query_by_label_contains("A folder, an audio file or a transcript")
             .is_none()
     );
+}
+
+/// The sentences shown, each as (label start, start time): what a click on it must seek to.
+fn shown_sentences(harness: &Harness<'_, ReadalongApp>) -> Vec<(String, Duration)> {
+    harness
+        .state()
+        .blocks()
+        .paragraphs
+        .iter()
+        .flat_map(|p| {
+            p.sentences
+                .iter()
+                .map(|s| (p.text[s.range.clone()].to_owned(), s.start))
+        })
+        .collect()
+}
+
+#[test]
+fn paragraph_grouping_keeps_every_cues_time() {
+    let mut harness = harness_for(fixture("paragraphs/fragments.vtt"));
+    let blocks = harness.state().blocks().clone();
+    let texts: Vec<&str> = blocks.paragraphs.iter().map(|p| p.text.as_str()).collect();
+    assert_eq!(
+        texts,
+        [
+            "Welcome back. Today we look at why published captions break sentences. It was hard to read. \
+             The trick there is to join them again.",
+            "Happy to have you. I agree.",
+            "After a long pause, a new paragraph starts.",
+        ]
+    );
+    // A click on every sentence plays from that sentence's own start, and lights it.
+    for (text, start) in shown_sentences(&harness) {
+        harness.get_by_label_contains(&text).click();
+        harness.run();
+        assert_eq!(harness.state().heard_position(), start, "{text}");
+        let lit = harness.state().lit_sentence().expect("a lit sentence");
+        let para = &harness.state().blocks().paragraphs[lit.paragraph];
+        assert_eq!(&para.text[para.sentences[lit.sentence].range.clone()], text);
+    }
+    // Every cue's time lights the sentence that holds the cue's first word.
+    let cues = harness
+        .state()
+        .transcript()
+        .expect("a transcript")
+        .cues
+        .clone();
+    for (index, cue) in cues.iter().enumerate() {
+        harness.state_mut().send(Command::SeekTo(cue.start));
+        harness.run();
+        let (paragraph, byte) = blocks.locate(index, 0).expect("the cue is shown");
+        let want = blocks.paragraphs[paragraph].sentence_at_byte(byte);
+        let lit = harness.state().lit_sentence().expect("a lit sentence");
+        assert_eq!(
+            (lit.paragraph, lit.sentence),
+            (paragraph, want),
+            "cue {index}"
+        );
+        assert_eq!(harness.state().lit_cue(), Some(index));
+    }
+}
+
+#[test]
+fn the_view_menu_switches_between_paragraphs_and_lines_as_published() {
+    let mut harness = harness_for(fixture("paragraphs/fragments.vtt"));
+    assert!(harness.state().state().settings.paragraph_view);
+    assert_eq!(harness.state().blocks().len(), 3);
+    harness.get_by_label("View").click();
+    harness.run();
+    harness.get_by_label_contains("Lines as published").click();
+    harness.run();
+    assert!(
+        !harness.state().state().settings.paragraph_view,
+        "remembered"
+    );
+    assert_eq!(harness.state().blocks().len(), 6, "one row per cue");
+    harness.get_by_label_contains("hard to read. The trick there is, 0:05");
+    harness
+        .get_by_label_contains("Welcome back. Today we look at")
+        .click();
+    harness.run();
+    assert_eq!(harness.state().heard_position(), Duration::from_secs(1));
+    harness.key_press(Key::P);
+    harness.run();
+    assert!(harness.state().state().settings.paragraph_view);
+    assert_eq!(harness.state().blocks().len(), 3);
+    harness.get_by_label_contains("The trick there is to join them again.");
 }

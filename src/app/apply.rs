@@ -15,6 +15,7 @@ use crate::audio::PlayerEvent;
 use crate::episode::{self, EpisodeFiles, TranscriptChoice};
 use crate::state::{self, FONT_SIZE_RANGE, SPEED_RANGE};
 use crate::trace::TraceEvent;
+use crate::transcript::paragraphs::{Paragraphs, SentenceId};
 
 /// What the file dialog thread answers.
 pub(super) enum DialogResult {
@@ -44,10 +45,11 @@ impl ReadalongApp {
             Command::SwitchTranscript(index) => self.switch_transcript(index),
             Command::TogglePlay => self.toggle_play(),
             Command::SeekTo(to) => self.seek(to),
-            Command::SeekToCue(index) => {
-                self.seek_to_cue(index);
-                self.view.reveal(index, Reveal::Never);
+            Command::SeekToSentence(id) => {
+                self.seek_to_sentence(id);
+                self.view.reveal(id.paragraph, Reveal::Never);
             }
+            Command::ToggleParagraphView => self.toggle_paragraph_view(),
             Command::ScrollView(how) => {
                 self.set_follow(false);
                 self.view.scroll(how);
@@ -230,8 +232,8 @@ impl ReadalongApp {
 
     /// Resets everything that depends on which transcript is shown.
     fn transcript_changed(&mut self) {
-        self.generation += 1;
         self.lit = None;
+        self.blocks_changed();
         self.follow = true;
         let query = self.search.query.clone();
         if self.search.open {
@@ -241,13 +243,28 @@ impl ReadalongApp {
                 None,
             );
         }
+    }
+
+    /// Builds the blocks shown (paragraphs, or the lines as published) and starts a fresh view at the place heard.
+    fn blocks_changed(&mut self) {
+        self.generation += 1;
+        self.lit_sentence = None;
+        self.blocks = match self.transcript() {
+            Some(t) if self.state.settings.paragraph_view => Paragraphs::build(t),
+            Some(t) => Paragraphs::as_published(t),
+            None => Paragraphs::default(),
+        };
         self.view = super::TranscriptView::default();
-        if let Some(cue) = self
-            .transcript()
-            .and_then(|t| t.cue_at(self.heard_position()))
-        {
-            self.view.reveal(cue, Reveal::Band);
+        if let Some(id) = self.blocks.sentence_at(self.heard_position()) {
+            self.view.reveal(id.paragraph, Reveal::Band);
         }
+    }
+
+    fn toggle_paragraph_view(&mut self) {
+        self.state.settings.paragraph_view = !self.state.settings.paragraph_view;
+        self.store.save(&self.state);
+        self.blocks_changed();
+        self.follow = true;
     }
 
     fn toggle_play(&mut self) {
@@ -282,36 +299,30 @@ impl ReadalongApp {
         let cue = self.transcript().and_then(|t| t.cue_at(to));
         self.trace.record(TraceEvent::Seek, to, cue);
         if self.follow
-            && let Some(cue) = cue
+            && let Some(id) = self.blocks.sentence_at(to)
         {
-            self.view.reveal(cue, Reveal::Band);
+            self.view.reveal(id.paragraph, Reveal::Band);
         }
         self.save_place_at(to);
     }
 
-    fn seek_to_cue(&mut self, index: usize) {
-        if let Some(start) = self
-            .transcript()
-            .and_then(|t| t.cues.get(index))
-            .map(|c| c.start)
-        {
+    fn seek_to_sentence(&mut self, id: SentenceId) {
+        if let Some(start) = self.blocks.sentence(id).map(|s| s.start) {
             self.follow = true;
             self.seek(start);
         }
     }
 
+    /// Up and Down: the previous or next sentence (a line, as published).
     fn step_line(&mut self, forward: bool) {
-        let Some(transcript) = self.transcript() else {
-            return;
-        };
-        let count = transcript.cues.len();
-        let target = match (transcript.cue_at(self.heard_position()), forward) {
-            (None, true) => 0,
+        let target = match (self.blocks.sentence_at(self.heard_position()), forward) {
+            (None, true) => self.blocks.first(),
             (None, false) => return,
-            (Some(i), true) => (i + 1).min(count.saturating_sub(1)),
-            (Some(i), false) => i.saturating_sub(1),
+            (Some(id), _) => self.blocks.step(id, forward).or(Some(id)),
         };
-        self.seek_to_cue(target);
+        if let Some(id) = target {
+            self.seek_to_sentence(id);
+        }
     }
 
     fn set_speed(&mut self, speed: f32) {
@@ -335,8 +346,8 @@ impl ReadalongApp {
 
     fn set_follow(&mut self, follow: bool) {
         self.follow = follow;
-        if follow && let Some(lit) = self.lit {
-            self.view.reveal(lit, Reveal::Band);
+        if follow && let Some(lit) = self.lit_sentence {
+            self.view.reveal(lit.paragraph, Reveal::Band);
         }
     }
 
@@ -357,9 +368,14 @@ impl ReadalongApp {
     }
 
     fn show_current_match(&mut self) {
-        if let Some(cue) = self.search.current_cue() {
+        let block = self
+            .search
+            .current
+            .and_then(|i| self.search.matches.get(i))
+            .and_then(|m| self.blocks.locate(m.cue, m.range.start));
+        if let Some((paragraph, _)) = block {
             self.follow = false;
-            self.view.reveal(cue, Reveal::Band);
+            self.view.reveal(paragraph, Reveal::Band);
         }
     }
 
@@ -434,10 +450,14 @@ impl ReadalongApp {
         if lit != self.lit {
             self.lit = lit;
             self.trace.record(TraceEvent::Highlight, position, lit);
+        }
+        let sentence = self.blocks.sentence_at(position);
+        if sentence != self.lit_sentence {
+            self.lit_sentence = sentence;
             if self.follow
-                && let Some(index) = lit
+                && let Some(id) = sentence
             {
-                self.view.reveal(index, Reveal::IfNeeded);
+                self.view.reveal(id.paragraph, Reveal::IfNeeded);
             }
         }
     }
@@ -478,9 +498,12 @@ impl ReadalongApp {
     }
 
     fn next_cue_start(&self, position: Duration) -> Option<Duration> {
+        // A sentence can start inside a cue, so the next change of highlight is whichever comes first.
         let transcript = self.transcript()?;
         let next = transcript.cues.partition_point(|c| c.start <= position);
-        transcript.cues.get(next).map(|c| c.start)
+        let cue = transcript.cues.get(next).map(|c| c.start);
+        let sentence = self.blocks.next_start_after(position);
+        cue.into_iter().chain(sentence).min()
     }
 
     /// Remembers where the open episode is now and hands the state to the writer thread.

@@ -7,6 +7,7 @@ use std::time::Duration;
 use eframe::egui::{self, Key, KeyboardShortcut, Modifiers};
 
 use super::follow::ViewScroll;
+use crate::transcript::paragraphs::SentenceId;
 
 /// How far Left skips back.
 pub const SKIP_BACK: Duration = Duration::from_secs(15);
@@ -28,8 +29,10 @@ pub enum Command {
     TogglePlay,
     /// Jump to a time (playing stays playing, paused stays paused).
     SeekTo(Duration),
-    /// Play from a clicked line; the view does not scroll (the line is where the reader clicked).
-    SeekToCue(usize),
+    /// Play from a clicked sentence; the view does not scroll (the sentence is where the reader clicked).
+    SeekToSentence(SentenceId),
+    /// Show paragraphs (the default) or the lines as published, and remember the choice.
+    ToggleParagraphView,
     /// Scroll the transcript from the keyboard (Home, End, Page Up, Page Down); stops following,
     /// as a scroll by hand does.
     ScrollView(ViewScroll),
@@ -184,6 +187,12 @@ pub fn bindings() -> Vec<Binding> {
             &[(CTRL, Key::Minus)],
             "Smaller text",
             Command::FontSmaller,
+        ),
+        bind(
+            NotTyping,
+            &[(NONE, Key::P)],
+            "Paragraphs or lines as published",
+            Command::ToggleParagraphView,
         ),
         bind(
             Global,

@@ -27,6 +27,7 @@ use crate::episode::{EpisodeFiles, TranscriptChoice, file_name};
 use crate::state::{State, StateStore};
 use crate::trace::{Trace, TraceEvent};
 use crate::transcript::Transcript;
+use crate::transcript::paragraphs::{Paragraphs, SentenceId};
 pub use command::Command;
 use opening::Opener;
 use player_bar::PlayerSnapshot;
@@ -127,6 +128,9 @@ pub struct ReadalongApp {
     builtin_dialog: Option<String>,
     trace: Trace,
     lit: Option<usize>,
+    /// The blocks shown: paragraphs, or the cues as published.
+    blocks: Paragraphs,
+    lit_sentence: Option<SentenceId>,
     generation: u64,
     pending: Vec<Command>,
     seek_bar_px: f32,
@@ -195,6 +199,8 @@ impl ReadalongApp {
             builtin_dialog: None,
             trace: Trace::from_env(),
             lit: None,
+            blocks: Paragraphs::default(),
+            lit_sentence: None,
             generation: 0,
             pending: Vec::new(),
             seek_bar_px: 0.0,
@@ -228,6 +234,16 @@ impl ReadalongApp {
     /// The lit line.
     pub fn lit_cue(&self) -> Option<usize> {
         self.lit
+    }
+
+    /// The sentence lit: its block (a paragraph, or a line as published) and its place in the block.
+    pub fn lit_sentence(&self) -> Option<SentenceId> {
+        self.lit_sentence
+    }
+
+    /// The blocks shown: paragraphs, or the lines as published.
+    pub fn blocks(&self) -> &Paragraphs {
+        &self.blocks
     }
 
     /// The error shown to the user, if any.
@@ -267,6 +283,7 @@ impl ReadalongApp {
                 .unwrap_or_default(),
             chosen: self.episode.as_ref().map_or(0, |e| e.chosen),
             follow: self.follow,
+            paragraph_view: self.state.settings.paragraph_view,
         };
         let commands = egui::Panel::top("top-bar")
             .show(ui, |ui| top_bar::top_bar_ui(ui, &input, &mut self.search))
@@ -400,11 +417,11 @@ impl ReadalongApp {
         let commands = egui::CentralPanel::default()
             .show(ui, |ui| {
                 match self.episode.as_ref().and_then(OpenEpisode::transcript) {
-                    Some(transcript) => {
+                    Some(_) => {
                         let input = ViewInput {
-                            transcript,
+                            blocks: &self.blocks,
                             generation: self.generation,
-                            current: self.lit,
+                            current: self.lit_sentence,
                             matches: &self.search.matches,
                             current_match: self.search.current,
                             font_size_pts: self.state.settings.font_size_pts,
@@ -428,7 +445,7 @@ impl ReadalongApp {
         self.pending.extend(
             commands
                 .into_iter()
-                .filter(|c| !(clicked_away && matches!(c, Command::SeekToCue(_)))),
+                .filter(|c| !(clicked_away && matches!(c, Command::SeekToSentence(_)))),
         );
     }
 

@@ -24,6 +24,8 @@ pub struct TopBarInput<'a> {
     pub chosen: usize,
     /// True while the view follows the audio.
     pub follow: bool,
+    /// True when the transcript shows as paragraphs, false for the lines as published.
+    pub paragraph_view: bool,
 }
 
 /// Draws the bar and returns the commands given.
@@ -91,6 +93,17 @@ fn view_menu_ui(ui: &mut Ui, input: &TopBarInput<'_>, commands: &mut Vec<Command
     let mut follow = input.follow;
     if ui.checkbox(&mut follow, "Follow the audio").changed() {
         commands.push(Command::SetFollow(follow));
+    }
+    ui.separator();
+    let views = [(true, "Paragraphs"), (false, "Lines as published")];
+    for (paragraphs, label) in views {
+        let mut button = egui::Button::selectable(input.paragraph_view == paragraphs, label);
+        if let Some(keys) = command::key_text_for(&Command::ToggleParagraphView) {
+            button = button.shortcut_text(keys);
+        }
+        if ui.add(button).clicked() && input.paragraph_view != paragraphs {
+            commands.push(Command::ToggleParagraphView);
+        }
     }
 }
 

@@ -1,4 +1,9 @@
-//! The transcript panel: lays out only the rows in view, lights the spoken line, marks matches, follows the audio.
+//! The transcript panel: lays out only the rows in view, lights the spoken sentence, marks matches, follows the
+//! audio.
+//!
+//! A row is one block of [`Paragraphs`]: a paragraph in the paragraph view, a cue as published. Each sentence in a
+//! row is its own clickable widget with an accessible label; a click anywhere on a row plays from the sentence
+//! under the pointer.
 //!
 //! Every row starts with a height estimated from its length; a row is laid out only when it is drawn or about to
 //! be, and its measured height then replaces the estimate (see [`super::follow::RowHeights`]). Where the view
@@ -9,14 +14,16 @@ use std::sync::Arc;
 
 use eframe::egui::{
     self, Align2, Color32, FontId, Galley, Pos2, Rect, Role, ScrollArea, Sense, Stroke, TextFormat,
-    Ui, Vec2, WidgetInfo, containers::scroll_area::ScrollAreaOutput, pos2, text::LayoutJob, vec2,
+    Ui, Vec2, WidgetInfo, containers::scroll_area::ScrollAreaOutput, pos2, text::CCursor,
+    text::LayoutJob, vec2,
 };
 
 use super::command::Command;
 use super::follow::{self, Anchor, RowHeights, ViewGeometry};
 pub use super::follow::{Reveal, ViewScroll};
 use crate::timefmt;
-use crate::transcript::{Cue, Transcript, search::Match};
+use crate::transcript::paragraphs::{Paragraph, Paragraphs, SentenceId};
+use crate::transcript::search::Match;
 
 /// Vertical space around a row's text, in points.
 const ROW_PAD_Y: f32 = 5.0;
@@ -27,12 +34,12 @@ const SAMPLE_TEXT: &str = "The quick brown fox jumps over the lazy dog, then res
 
 /// What the view shows this frame.
 pub struct ViewInput<'a> {
-    /// The transcript.
-    pub transcript: &'a Transcript,
+    /// The blocks shown: paragraphs, or the cues as published.
+    pub blocks: &'a Paragraphs,
     /// Changes whenever a different transcript is shown, so cached row heights and the scroll offset are dropped.
     pub generation: u64,
-    /// The line being heard.
-    pub current: Option<usize>,
+    /// The sentence being heard.
+    pub current: Option<SentenceId>,
     /// Search matches, sorted by cue then position.
     pub matches: &'a [Match],
     /// The match the reader is on.
@@ -60,14 +67,12 @@ struct RowFacts {
 }
 
 impl RowFacts {
-    fn gather(transcript: &Transcript, generation: u64) -> Self {
-        let count = |cue: &Cue| u32::try_from(cue.text.chars().count()).unwrap_or(u32::MAX);
+    fn gather(blocks: &Paragraphs, generation: u64) -> Self {
+        let count = |p: &Paragraph| u32::try_from(p.text.chars().count()).unwrap_or(u32::MAX);
         RowFacts {
             generation: Some(generation),
-            chars: transcript.cues.iter().map(count).collect(),
-            turns: (0..transcript.cues.len())
-                .map(|index| transcript.starts_turn(index))
-                .collect(),
+            chars: blocks.paragraphs.iter().map(count).collect(),
+            turns: blocks.paragraphs.iter().map(|p| p.turn).collect(),
         }
     }
 }
@@ -284,7 +289,7 @@ impl TranscriptView {
             (None | Some(Pending::Reveal(_, Reveal::IfNeeded)), Some(lit))
                 if resized && input.follow =>
             {
-                Some(Pending::Reveal(lit, Reveal::Band))
+                Some(Pending::Reveal(lit.paragraph, Reveal::Band))
             }
             (pending, _) => pending,
         }
@@ -361,7 +366,7 @@ impl TranscriptView {
             return false;
         }
         if self.facts.generation != Some(input.generation) {
-            self.facts = RowFacts::gather(input.transcript, input.generation);
+            self.facts = RowFacts::gather(input.blocks, input.generation);
             self.quiet_row = None;
         }
         let metrics = Metrics::of(ui, width_pts, input.font_size_pts);
@@ -391,7 +396,7 @@ impl TranscriptView {
         self.rows
             .measure_around(index, above_pts, below_pts, |row| {
                 let turn = turns.get(row).copied().unwrap_or(false);
-                f64::from(exact_height_pts(ui, input.transcript, &metrics, turn, row))
+                f64::from(exact_height_pts(ui, input.blocks, &metrics, turn, row))
             });
     }
 
@@ -423,14 +428,14 @@ impl TranscriptView {
                 pos2(view_min.x, top),
                 vec2(self.metrics.row_width_pts, span.height_pts as f32),
             );
-            if self.row_ui(ui, rect, index, input, &palette) {
-                commands.push(Command::SeekToCue(index));
+            if let Some(sentence) = self.row_ui(ui, rect, index, input, &palette) {
+                commands.push(Command::SeekToSentence(sentence));
             }
             self.rows_drawn = true;
         }
     }
 
-    /// Draws one line; returns true when it was clicked.
+    /// Draws one block; returns the sentence clicked, if any.
     fn row_ui(
         &self,
         ui: &mut Ui,
@@ -438,25 +443,24 @@ impl TranscriptView {
         index: usize,
         input: &ViewInput<'_>,
         palette: &Palette,
-    ) -> bool {
-        let Some(cue) = input.transcript.cues.get(index) else {
-            return false;
-        };
-        let response = ui.interact(rect, ui.scope_id().with(("cue", index)), Sense::click());
-        let label = row_label(cue);
-        response.widget_info(|| WidgetInfo::labeled(Role::Button, true, &label));
-        let painter = ui.painter_at(rect);
-        let is_current = input.current == Some(index);
-        if is_current {
-            painter.rect_filled(rect, 4.0, palette.current_fill);
-        } else if response.hovered() {
-            painter.rect_filled(rect, 4.0, palette.hover_fill);
+    ) -> Option<SentenceId> {
+        let para = input.blocks.paragraphs.get(index)?;
+        let single = para.sentences.len() == 1;
+        let response = ui.interact(rect, ui.scope_id().with(("row", index)), Sense::click());
+        if single {
+            let label = sentence_label(para, 0);
+            response.widget_info(|| WidgetInfo::labeled(Role::Button, true, &label));
         }
+        let painter = ui.painter_at(rect);
+        let lit = input
+            .current
+            .filter(|c| c.paragraph == index)
+            .map(|c| c.sentence);
         let size = input.font_size_pts;
         let text_left = rect.left() + gutter_width(size);
         let mut y = rect.top() + ROW_PAD_Y;
-        if self.facts.turns.get(index).copied().unwrap_or(false) {
-            let name = cue.speaker.as_deref().unwrap_or("» new speaker");
+        if para.turn {
+            let name = para.speaker.as_deref().unwrap_or("» new speaker");
             painter.text(
                 pos2(text_left, y),
                 Align2::LEFT_TOP,
@@ -466,16 +470,33 @@ impl TranscriptView {
             );
             y += self.metrics.speaker_height_pts;
         }
+        let galley_pos = pos2(text_left, y);
+        // Laid out once plain to find the sentence under the pointer, then with the marks.
+        let plain = self.text_galley(ui, para, index, input, palette, Marks::default());
+        let pointer = ui
+            .ctx()
+            .pointer_hover_pos()
+            .filter(|pos| rect.contains(*pos) && ui.clip_rect().contains(*pos));
+        let hovered = pointer.map(|pos| sentence_under(para, &plain, pos - galley_pos));
+        if single && lit.is_some() {
+            painter.rect_filled(rect, 4.0, palette.current_fill);
+        } else if single && hovered.is_some() {
+            painter.rect_filled(rect, 4.0, palette.hover_fill);
+        }
         painter.text(
             pos2(rect.left() + 4.0, y + size * 0.15),
             Align2::LEFT_TOP,
-            timefmt::clock(cue.start),
+            timefmt::clock(para.start()),
             FontId::monospace(size * 0.7),
             palette.weak,
         );
-        let galley = self.text_galley(ui, index, input, palette);
-        painter.galley(pos2(text_left, y), galley, palette.text);
-        if is_current {
+        let marks = Marks {
+            lit: lit.filter(|_| !single),
+            hovered: hovered.filter(|_| !single),
+        };
+        let galley = self.text_galley(ui, para, index, input, palette, marks);
+        painter.galley(galley_pos, galley.clone(), palette.text);
+        if single && lit.is_some() {
             painter.rect_stroke(
                 rect,
                 4.0,
@@ -483,60 +504,168 @@ impl TranscriptView {
                 egui::StrokeKind::Inside,
             );
         }
-        response.clicked()
+        let mut clicked = response
+            .clicked()
+            .then(|| hovered.unwrap_or(0))
+            .map(|sentence| SentenceId {
+                paragraph: index,
+                sentence,
+            });
+        if !single {
+            clicked = clicked.or(self.sentences_ui(ui, para, index, &galley, galley_pos));
+        }
+        clicked
     }
 
+    /// One clickable widget per sentence of a block, over the sentence's first line, each with its label. Returns
+    /// the sentence clicked, if any.
+    fn sentences_ui(
+        &self,
+        ui: &mut Ui,
+        para: &Paragraph,
+        index: usize,
+        galley: &Galley,
+        galley_pos: Pos2,
+    ) -> Option<SentenceId> {
+        let mut clicked = None;
+        let mut chars_before = 0;
+        let mut at_byte = 0;
+        for (sentence, s) in para.sentences.iter().enumerate() {
+            chars_before += para.text[at_byte..s.range.start].chars().count();
+            let chars = para.text[s.range.clone()].chars().count();
+            let rect = first_line_rect(galley, chars_before, chars_before + chars)
+                .translate(galley_pos.to_vec2());
+            chars_before += chars;
+            at_byte = s.range.end;
+            let id = ui.scope_id().with(("sentence", index, sentence));
+            let response = ui.interact(rect, id, Sense::click());
+            let label = sentence_label(para, sentence);
+            response.widget_info(|| WidgetInfo::labeled(Role::Button, true, &label));
+            if response.clicked() {
+                clicked = Some(SentenceId {
+                    paragraph: index,
+                    sentence,
+                });
+            }
+        }
+        clicked
+    }
+
+    /// The block's text laid out at the text width, with the lit and hovered sentences and the matches marked.
     fn text_galley(
         &self,
         ui: &Ui,
+        para: &Paragraph,
         index: usize,
         input: &ViewInput<'_>,
         palette: &Palette,
+        marks: Marks,
     ) -> Arc<Galley> {
-        let text = input
-            .transcript
-            .cues
-            .get(index)
-            .map(|c| c.text.as_str())
-            .unwrap_or_default();
+        let text = para.text.as_str();
         let font = FontId::proportional(input.font_size_pts);
-        let first = input.matches.partition_point(|m| m.cue < index);
-        let marks: Vec<(usize, &Match)> = input
-            .matches
-            .iter()
-            .enumerate()
-            .skip(first)
-            .take_while(|(_, m)| m.cue == index)
-            .collect();
-        let mut job = LayoutJob::default();
-        job.wrap.max_width = self.metrics.text_width_pts;
-        let plain = TextFormat::simple(font.clone(), palette.text);
-        let mut at = 0;
-        for (match_index, m) in marks {
-            let Range { start, end } = m.range.clone();
-            if start < at
-                || end > text.len()
-                || !text.is_char_boundary(start)
-                || !text.is_char_boundary(end)
-            {
-                continue;
-            }
-            job.append(&text[at..start], 0.0, plain.clone());
+        // Every place the marking changes: sentence edges and match edges, in this block's bytes.
+        let mut fills: Vec<(Range<usize>, Color32)> = Vec::new();
+        let sentence_fill = |sentence: Option<usize>, fill: Color32| {
+            sentence
+                .and_then(|s| para.sentences.get(s))
+                .map(|s| (s.range.clone(), fill))
+        };
+        fills.extend(sentence_fill(marks.hovered, palette.hover_fill));
+        fills.extend(sentence_fill(marks.lit, palette.current_fill));
+        for (match_index, m) in self.matches_in(input, index) {
             let fill = if input.current_match == Some(match_index) {
                 palette.current_match_fill
             } else {
                 palette.match_fill
             };
-            let marked = TextFormat {
-                background: fill,
-                ..plain.clone()
-            };
-            job.append(&text[start..end], 0.0, marked);
-            at = end;
+            fills.push((m, fill));
         }
-        job.append(&text[at..], 0.0, plain);
+        let mut edges: Vec<usize> = vec![0, text.len()];
+        for (range, _) in &fills {
+            edges.extend([range.start, range.end]);
+        }
+        edges.retain(|&e| e <= text.len() && text.is_char_boundary(e));
+        edges.sort_unstable();
+        edges.dedup();
+        let mut job = LayoutJob::default();
+        job.wrap.max_width = self.metrics.text_width_pts;
+        for pair in edges.windows(2) {
+            let (start, end) = (pair[0], pair[1]);
+            // The last fill pushed that covers the piece wins: matches over the lit sentence over the hovered one.
+            let background = fills
+                .iter()
+                .rev()
+                .find(|(range, _)| range.start <= start && end <= range.end)
+                .map_or(Color32::TRANSPARENT, |(_, fill)| *fill);
+            let format = TextFormat {
+                background,
+                ..TextFormat::simple(font.clone(), palette.text)
+            };
+            job.append(&text[start..end], 0.0, format);
+        }
         ui.fonts_mut(|f| f.layout_job(job))
     }
+
+    /// The search matches shown in block `index`, with their index in the match list, as byte ranges of its text.
+    fn matches_in(&self, input: &ViewInput<'_>, index: usize) -> Vec<(usize, Range<usize>)> {
+        let Some(para) = input.blocks.paragraphs.get(index) else {
+            return Vec::new();
+        };
+        let first_cue = para.first_cue;
+        let from = input.matches.partition_point(|m| m.cue < first_cue);
+        let mut out = Vec::new();
+        for (match_index, m) in input.matches.iter().enumerate().skip(from) {
+            let Some((p, start)) = input.blocks.locate(m.cue, m.range.start) else {
+                continue;
+            };
+            if p > index {
+                break;
+            }
+            if p == index {
+                let end = start + m.range.len();
+                if end <= para.text.len() {
+                    out.push((match_index, start..end));
+                }
+            }
+        }
+        out
+    }
+}
+
+/// The sentences of a block to mark beside the search matches.
+#[derive(Clone, Copy, Debug, Default)]
+struct Marks {
+    lit: Option<usize>,
+    hovered: Option<usize>,
+}
+
+/// The sentence of `para` under `pos` (relative to the galley's top-left).
+fn sentence_under(para: &Paragraph, galley: &Galley, pos: Vec2) -> usize {
+    let char_index = galley.cursor_from_pos(pos).index.0;
+    let byte = para
+        .text
+        .char_indices()
+        .nth(char_index)
+        .map_or(para.text.len(), |(b, _)| b);
+    para.sentence_at_byte(byte)
+}
+
+/// The rectangle of the first laid-out line of characters `start..end` (relative to the galley's top-left).
+fn first_line_rect(galley: &Galley, start: usize, end: usize) -> Rect {
+    let from = galley.pos_from_cursor(CCursor::new(start));
+    let to = galley.pos_from_cursor(CCursor {
+        prefer_next_row: false,
+        ..CCursor::new(end)
+    });
+    let right = if (to.top() - from.top()).abs() < 1.0 {
+        to.left()
+    } else {
+        galley.rect.right()
+    };
+    Rect::from_min_max(
+        from.left_top(),
+        pos2(right.max(from.left() + 1.0), from.bottom()),
+    )
 }
 
 /// True when the reader moved the view between its drawing and the frame's end (wheel, drag, scroll bar). Our own
@@ -548,27 +677,31 @@ fn scrolled_by_hand(output: &ScrollAreaOutput<f32>) -> bool {
     !follow::same_offset(f64::from(offset_pts), f64::from(drawn_offset_pts))
 }
 
-/// What a screen reader says for a row: "speaker, text, time", or "text, time" when nobody is named.
-fn row_label(cue: &Cue) -> String {
-    let time = timefmt::clock(cue.start);
-    match &cue.speaker {
-        Some(speaker) => format!("{speaker}, {}, {time}", cue.text),
-        None => format!("{}, {time}", cue.text),
+/// What a screen reader says for a sentence: "speaker, text, time", or "text, time" when nobody is named.
+fn sentence_label(para: &Paragraph, sentence: usize) -> String {
+    let Some(s) = para.sentences.get(sentence) else {
+        return String::new();
+    };
+    let time = timefmt::clock(s.start);
+    let text = &para.text[s.range.clone()];
+    match &para.speaker {
+        Some(speaker) => format!("{speaker}, {text}, {time}"),
+        None => format!("{text}, {time}"),
     }
 }
 
 /// A row's exact height: its text laid out at the text width, plus its speaker line and padding.
 fn exact_height_pts(
     ui: &Ui,
-    transcript: &Transcript,
+    blocks: &Paragraphs,
     metrics: &Metrics,
     turn: bool,
     index: usize,
 ) -> f32 {
-    let text = transcript
-        .cues
+    let text = blocks
+        .paragraphs
         .get(index)
-        .map(|c| c.text.clone())
+        .map(|p| p.text.clone())
         .unwrap_or_default();
     let font = FontId::proportional(metrics.font_size_pts);
     let job = LayoutJob::simple(text, font, Color32::WHITE, metrics.text_width_pts);
@@ -597,28 +730,31 @@ mod tests {
     };
 
     use super::*;
-    use crate::transcript::Format;
+    use crate::transcript::{Cue, Format, Transcript};
 
-    fn transcript(count: usize) -> Transcript {
+    fn transcript(count: usize) -> Paragraphs {
         let cue = |i: usize| Cue {
             start: Duration::from_millis(i as u64 * 1000),
             speaker: i.is_multiple_of(40).then(|| format!("Speaker {}", i % 3)),
             text: format!("Line {i} is short."),
             ..Cue::default()
         };
-        Transcript {
+        Paragraphs::as_published(&Transcript {
             title: None,
             format: Format::WebVtt,
             cues: (0..count).map(cue).collect(),
             warnings: Vec::new(),
-        }
+        })
     }
 
-    fn input(transcript: &Transcript, current: Option<usize>, follow: bool) -> ViewInput<'_> {
+    fn input(blocks: &Paragraphs, current: Option<usize>, follow: bool) -> ViewInput<'_> {
         ViewInput {
-            transcript,
+            blocks,
             generation: 1,
-            current,
+            current: current.map(|paragraph| SentenceId {
+                paragraph,
+                sentence: 0,
+            }),
             matches: &[],
             current_match: None,
             font_size_pts: 18.0,
@@ -887,8 +1023,17 @@ mod tests {
             text: "Hello there.".to_owned(),
             ..Cue::default()
         };
-        assert_eq!(row_label(&cue), "Hello there., 1:15");
+        let label = |cue: &Cue| {
+            let t = Transcript {
+                title: None,
+                format: Format::WebVtt,
+                cues: vec![cue.clone()],
+                warnings: Vec::new(),
+            };
+            sentence_label(&Paragraphs::build(&t).paragraphs[0], 0)
+        };
+        assert_eq!(label(&cue), "Hello there., 1:15");
         cue.speaker = Some("Ana".to_owned());
-        assert_eq!(row_label(&cue), "Ana, Hello there., 1:15");
+        assert_eq!(label(&cue), "Ana, Hello there., 1:15");
     }
 }

@@ -162,6 +162,12 @@ impl Paragraphs {
         })
     }
 
+    /// The first sentence start after `t`, if any.
+    pub fn next_start_after(&self, t: Duration) -> Option<Duration> {
+        let started = self.starts.partition_point(|s| s.0 <= t);
+        self.starts.get(started).map(|s| s.0)
+    }
+
     /// The sentence after (`forward`) or before `id`, in reading order.
     pub fn step(&self, id: SentenceId, forward: bool) -> Option<SentenceId> {
         let flat = self
