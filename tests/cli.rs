@@ -225,3 +225,22 @@ fn info_gives_the_exact_duration_of_an_mp3_without_a_xing_header() {
         "{text}"
     );
 }
+
+#[test]
+fn export_to_md_writes_the_paragraph_view_as_a_document() {
+    let out = readalong(&[
+        "export",
+        fixture("paragraphs/fragments.vtt").to_str().expect("utf-8"),
+        "--to",
+        "md",
+    ]);
+    assert!(out.status.success(), "export failed: {}", stderr(&out));
+    assert_eq!(
+        stdout(&out),
+        "# fragments\n\
+         \n[0:01] **Maya:** Welcome back. Today we look at why published captions break sentences. It was hard \
+         to read. The trick there is to join them again.\n\
+         \n[0:10] **Theo:** Happy to have you. I agree.\n\
+         \n[0:15] After a long pause, a new paragraph starts.\n"
+    );
+}

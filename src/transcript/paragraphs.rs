@@ -248,11 +248,10 @@ impl Paragraphs {
         let sentences = joined.sentences();
         let mut groups: Vec<Vec<(Range<usize>, Duration)>> = Vec::new();
         let mut paragraph_start = Duration::ZERO;
-        for (i, range) in sentences.iter().enumerate() {
+        for range in &sentences {
             let start = joined.time_at(range.start);
-            let end = sentences
-                .get(i + 1)
-                .map_or_else(|| joined.end_time(), |next| joined.time_at(next.start));
+            // Where its text ends, not where the next sentence starts: a pause after it is not part of it.
+            let end = joined.time_at(range.end);
             let pause = joined.gap_before(range.start) > PAUSE;
             let too_long = end.saturating_sub(paragraph_start) > LONGEST_PARAGRAPH;
             match groups.last_mut() {
@@ -368,18 +367,6 @@ impl<'a> Joined<'a> {
             None => end,
         };
         end.max(start)
-    }
-
-    /// When the run's last cue ends (its start when nothing says).
-    fn end_time(&self) -> Duration {
-        self.order
-            .len()
-            .checked_sub(1)
-            .map_or(Duration::ZERO, |last| {
-                let index = self.order[last];
-                let start = self.t.cues[index].start;
-                self.t.cue_end(index, None).unwrap_or(start).max(start)
-            })
     }
 
     /// When byte `at` of the text is spoken: its cue's start at the cue's first byte; inside a cue, its word's
