@@ -599,3 +599,15 @@ fn the_view_menu_switches_between_paragraphs_and_lines_as_published() {
     assert_eq!(harness.state().blocks().len(), 3);
     harness.get_by_label_contains("The trick there is to join them again.");
 }
+
+#[test]
+fn file_menu_offers_export_in_every_shape() {
+    let mut harness = harness_for(fixture("paragraphs/fragments.vtt"));
+    harness.get_by_label("File").click();
+    harness.run();
+    harness.get_by_label_contains("Export…").hover();
+    harness.run();
+    for label in ["WebVTT", "SubRip (SRT)", "JSON", "Text", "Markdown"] {
+        harness.get_by_label_contains(label);
+    }
+}

@@ -8,6 +8,7 @@ use std::time::{Duration, Instant};
 use eframe::egui::{self, Context};
 
 use super::command::{self, Command};
+use super::export_dialog::{self, ExportOutcome, ExportRequest};
 use super::opening::Opened;
 use super::transcript_view::Reveal;
 use super::{AudioStatus, MAX_REPAINT_WAIT, OpenEpisode, POLL_WAIT, ReadalongApp, search_bar};
@@ -15,6 +16,7 @@ use crate::audio::PlayerEvent;
 use crate::episode::{self, EpisodeFiles, TranscriptChoice};
 use crate::state::{self, FONT_SIZE_RANGE, SPEED_RANGE};
 use crate::trace::TraceEvent;
+use crate::transcript::export::Kind;
 use crate::transcript::paragraphs::{Paragraphs, SentenceId};
 
 /// What the file dialog thread answers.
@@ -41,6 +43,7 @@ impl ReadalongApp {
         match command {
             Command::OpenFileDialog => self.start_dialog(ctx, false),
             Command::OpenFolderDialog => self.start_dialog(ctx, true),
+            Command::Export(kind) => self.start_export(ctx, kind),
             Command::Open(path) => self.open(ctx, &path, None),
             Command::SwitchTranscript(index) => self.switch_transcript(index),
             Command::TogglePlay => self.toggle_play(),
@@ -135,6 +138,53 @@ impl ReadalongApp {
             }
             Err(mpsc::TryRecvError::Empty) => ctx.request_repaint_after(POLL_WAIT),
             Err(mpsc::TryRecvError::Disconnected) => self.dialog = None,
+        }
+    }
+
+    fn start_export(&mut self, ctx: &Context, kind: Kind) {
+        let Some(episode) = self.episode.as_ref() else {
+            return;
+        };
+        let Some(transcript) = episode.transcript() else {
+            self.error = Some("There is no transcript to export.".to_owned());
+            return;
+        };
+        let stem = episode
+            .transcript_path()
+            .and_then(Path::file_stem)
+            .map_or_else(
+                || "transcript".to_owned(),
+                |s| s.to_string_lossy().into_owned(),
+            );
+        let request = ExportRequest {
+            transcript: transcript.clone(),
+            kind,
+            stem,
+            dialog_missing: file_dialog_missing(),
+        };
+        match export_dialog::start(ctx, request) {
+            Ok(rx) => self.export = Some(rx),
+            Err(e) => self.error = Some(e),
+        }
+    }
+
+    pub(super) fn handle_export(&mut self, ctx: &Context) {
+        let Some(rx) = &self.export else {
+            return;
+        };
+        match rx.try_recv() {
+            Ok(outcome) => {
+                self.export = None;
+                match outcome {
+                    ExportOutcome::Written(path) => {
+                        self.notice = Some(format!("exported to {}", path.display()))
+                    }
+                    ExportOutcome::Cancelled => {}
+                    ExportOutcome::Failed(message) => self.error = Some(message),
+                }
+            }
+            Err(mpsc::TryRecvError::Empty) => ctx.request_repaint_after(POLL_WAIT),
+            Err(mpsc::TryRecvError::Disconnected) => self.export = None,
         }
     }
 

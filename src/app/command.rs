@@ -7,6 +7,7 @@ use std::time::Duration;
 use eframe::egui::{self, Key, KeyboardShortcut, Modifiers};
 
 use super::follow::ViewScroll;
+use crate::transcript::export::Kind;
 use crate::transcript::paragraphs::SentenceId;
 
 /// How far Left skips back.
@@ -21,6 +22,8 @@ pub enum Command {
     OpenFileDialog,
     /// Show the native dialog to pick an episode folder.
     OpenFolderDialog,
+    /// Ask where to save the transcript shown, and write it there in this shape.
+    Export(Kind),
     /// Open an episode folder, audio file or transcript file.
     Open(PathBuf),
     /// Show another transcript of the same episode (index into the episode's choices).

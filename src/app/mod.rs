@@ -3,6 +3,7 @@
 
 mod apply;
 pub mod command;
+pub mod export_dialog;
 pub mod follow;
 pub mod help;
 pub mod opening;
@@ -125,6 +126,7 @@ pub struct ReadalongApp {
     error: Option<String>,
     notice: Option<String>,
     dialog: Option<Receiver<apply::DialogResult>>,
+    export: Option<Receiver<export_dialog::ExportOutcome>>,
     builtin_dialog: Option<String>,
     trace: Trace,
     lit: Option<usize>,
@@ -196,6 +198,7 @@ impl ReadalongApp {
             error: None,
             notice: None,
             dialog: None,
+            export: None,
             builtin_dialog: None,
             trace: Trace::from_env(),
             lit: None,
@@ -487,6 +490,7 @@ impl eframe::App for ReadalongApp {
         self.handle_opened(ctx);
         self.handle_player_events();
         self.handle_dialog(ctx);
+        self.handle_export(ctx);
         self.handle_dropped_files(ctx);
         self.popup_was_open = egui::Popup::is_any_open(ctx);
         self.handle_keys(ctx);

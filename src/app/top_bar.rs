@@ -6,6 +6,7 @@ use eframe::egui::{self, Ui};
 
 use super::command::{self, Command};
 use super::search_bar::{self, SearchState};
+use crate::transcript::export::Kind;
 
 /// Below this width an open search box goes on a row of its own.
 const SEARCH_ROW_BELOW_PTS: f32 = 900.0;
@@ -75,6 +76,11 @@ fn menu_item_ui(ui: &mut Ui, label: &str, command: Command, commands: &mut Vec<C
 fn file_menu_ui(ui: &mut Ui, input: &TopBarInput<'_>, commands: &mut Vec<Command>) {
     menu_item_ui(ui, "Open file…", Command::OpenFileDialog, commands);
     menu_item_ui(ui, "Open folder…", Command::OpenFolderDialog, commands);
+    ui.menu_button("Export…", |ui| {
+        for kind in Kind::ALL {
+            menu_item_ui(ui, kind.label(), Command::Export(kind), commands);
+        }
+    });
     ui.menu_button("Recent", |ui| {
         if input.recent.is_empty() {
             ui.label("Nothing opened yet");
