@@ -48,6 +48,21 @@ pub struct Settings {
     pub volume: f32,
     /// Show the transcript as paragraphs (true) or as its lines were published (false).
     pub paragraph_view: bool,
+    /// Light or dark, or as the system says.
+    pub theme: ThemeChoice,
+}
+
+/// The colours the window uses.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ThemeChoice {
+    /// Follow the system's light or dark preference.
+    #[default]
+    System,
+    /// Dark text on a light background.
+    Light,
+    /// Light text on a dark background.
+    Dark,
 }
 
 impl Default for Settings {
@@ -57,6 +72,7 @@ impl Default for Settings {
             speed: 1.0,
             volume: 1.0,
             paragraph_view: true,
+            theme: ThemeChoice::System,
         }
     }
 }
@@ -542,6 +558,9 @@ mod tests {
     fn settings_saved_before_a_field_existed_take_its_default() {
         let s: Settings = serde_json::from_str(r#"{"font_size_pts": 20.0}"#).expect("parses");
         assert!(s.paragraph_view, "paragraphs are the default");
+        assert_eq!(s.theme, ThemeChoice::System);
+        let s: Settings = serde_json::from_str(r#"{"theme": "light"}"#).expect("parses");
+        assert_eq!(s.theme, ThemeChoice::Light);
         assert_eq!(s.font_size_pts, 20.0);
     }
 }

@@ -611,3 +611,32 @@ fn file_menu_offers_export_in_every_shape() {
         harness.get_by_label_contains(label);
     }
 }
+
+#[test]
+fn the_view_menu_switches_the_theme_and_remembers_it() {
+    use readalong::state::ThemeChoice;
+    let mut harness = harness_for(fixture("paragraphs/fragments.vtt"));
+    assert_eq!(harness.state().state().settings.theme, ThemeChoice::System);
+    for (label, choice, theme) in [
+        ("Light", ThemeChoice::Light, egui::Theme::Light),
+        ("Dark", ThemeChoice::Dark, egui::Theme::Dark),
+    ] {
+        harness.get_by_label("View").click();
+        harness.run();
+        harness.get_by_label(label).click();
+        harness.run();
+        assert_eq!(harness.state().state().settings.theme, choice, "{label}");
+        assert_eq!(harness.ctx.theme(), theme, "{label}");
+        assert_eq!(
+            harness.ctx.style_of(harness.ctx.theme()).visuals.dark_mode,
+            theme == egui::Theme::Dark
+        );
+        harness.key_press(Key::Escape);
+        harness.run();
+    }
+    harness
+        .state_mut()
+        .send(Command::SetTheme(ThemeChoice::System));
+    harness.run();
+    assert_eq!(harness.state().state().settings.theme, ThemeChoice::System);
+}

@@ -53,6 +53,11 @@ impl ReadalongApp {
                 self.view.reveal(id.paragraph, Reveal::Never);
             }
             Command::ToggleParagraphView => self.toggle_paragraph_view(),
+            Command::SetTheme(choice) => {
+                self.state.settings.theme = choice;
+                super::theme::apply(ctx, choice);
+                self.store.save(&self.state);
+            }
             Command::ScrollView(how) => {
                 self.set_follow(false);
                 self.view.scroll(how);

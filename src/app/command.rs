@@ -7,6 +7,7 @@ use std::time::Duration;
 use eframe::egui::{self, Key, KeyboardShortcut, Modifiers};
 
 use super::follow::ViewScroll;
+use crate::state::ThemeChoice;
 use crate::transcript::export::Kind;
 use crate::transcript::paragraphs::SentenceId;
 
@@ -36,6 +37,8 @@ pub enum Command {
     SeekToSentence(SentenceId),
     /// Show paragraphs (the default) or the lines as published, and remember the choice.
     ToggleParagraphView,
+    /// Use light or dark colours, or follow the system, and remember the choice.
+    SetTheme(ThemeChoice),
     /// Scroll the transcript from the keyboard (Home, End, Page Up, Page Down); stops following,
     /// as a scroll by hand does.
     ScrollView(ViewScroll),

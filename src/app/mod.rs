@@ -156,6 +156,7 @@ impl ReadalongApp {
         let mut app = Self::with_state(store, state, options.audio);
         app.notice = notice;
         app.background = theme::Background::install(&cc.egui_ctx);
+        theme::apply(&cc.egui_ctx, app.state.settings.theme);
         if options.handle_signals {
             app.quit = signals::watch(&cc.egui_ctx);
         }
@@ -287,6 +288,7 @@ impl ReadalongApp {
             chosen: self.episode.as_ref().map_or(0, |e| e.chosen),
             follow: self.follow,
             paragraph_view: self.state.settings.paragraph_view,
+            theme: self.state.settings.theme,
         };
         let commands = egui::Panel::top("top-bar")
             .show(ui, |ui| top_bar::top_bar_ui(ui, &input, &mut self.search))

@@ -6,6 +6,7 @@ use eframe::egui::{self, Ui};
 
 use super::command::{self, Command};
 use super::search_bar::{self, SearchState};
+use crate::state::ThemeChoice;
 use crate::transcript::export::Kind;
 
 /// Below this width an open search box goes on a row of its own.
@@ -27,6 +28,8 @@ pub struct TopBarInput<'a> {
     pub follow: bool,
     /// True when the transcript shows as paragraphs, false for the lines as published.
     pub paragraph_view: bool,
+    /// The theme chosen.
+    pub theme: ThemeChoice,
 }
 
 /// Draws the bar and returns the commands given.
@@ -109,6 +112,18 @@ fn view_menu_ui(ui: &mut Ui, input: &TopBarInput<'_>, commands: &mut Vec<Command
         }
         if ui.add(button).clicked() && input.paragraph_view != paragraphs {
             commands.push(Command::ToggleParagraphView);
+        }
+    }
+    ui.separator();
+    ui.label("Theme");
+    let themes = [
+        (ThemeChoice::System, "System theme"),
+        (ThemeChoice::Light, "Light"),
+        (ThemeChoice::Dark, "Dark"),
+    ];
+    for (choice, label) in themes {
+        if ui.radio(input.theme == choice, label).clicked() && input.theme != choice {
+            commands.push(Command::SetTheme(choice));
         }
     }
 }

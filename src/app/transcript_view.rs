@@ -151,6 +151,7 @@ pub struct TranscriptView {
 
 /// Colours for one frame, taken from the theme.
 struct Palette {
+    dark: bool,
     text: Color32,
     weak: Color32,
     speaker: Color32,
@@ -165,6 +166,7 @@ impl Palette {
         let v = ui.visuals();
         let dark = v.dark_mode;
         Palette {
+            dark,
             text: v.strong_text_color(),
             weak: v.weak_text_color(),
             speaker: if dark {
@@ -460,13 +462,16 @@ impl TranscriptView {
         let text_left = rect.left() + gutter_width(size);
         let mut y = rect.top() + ROW_PAD_Y;
         if para.turn {
-            let name = para.speaker.as_deref().unwrap_or("» new speaker");
+            let (name, colour) = match para.speaker.as_deref() {
+                Some(name) => (name, super::theme::speaker_colour(name, palette.dark)),
+                None => ("» new speaker", palette.speaker),
+            };
             painter.text(
                 pos2(text_left, y),
                 Align2::LEFT_TOP,
                 name,
                 FontId::proportional(size * 0.8),
-                palette.speaker,
+                colour,
             );
             y += self.metrics.speaker_height_pts;
         }
