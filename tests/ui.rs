@@ -640,3 +640,41 @@ fn the_view_menu_switches_the_theme_and_remembers_it() {
     harness.run();
     assert_eq!(harness.state().state().settings.theme, ThemeChoice::System);
 }
+
+#[test]
+fn the_speaker_menu_shows_only_one_speakers_lines() {
+    let mut harness = harness_for(fixture("episode"));
+    let all = harness.state().blocks().len();
+    harness.get_by_label("View").click();
+    harness.run();
+    harness.get_by_label("Speakers").hover();
+    harness.run();
+    harness.get_by_label("Only Theo").click();
+    harness.run();
+    let blocks = harness.state().blocks();
+    assert!(blocks.len() < all);
+    assert!(
+        blocks
+            .paragraphs
+            .iter()
+            .all(|p| p.speaker.as_deref() == Some("Theo"))
+    );
+    assert!(
+        harness
+            .query_by_label_contains("Welcome back to the show")
+            .is_none()
+    );
+    harness.get_by_label_contains("showing only Theo's lines");
+    harness
+        .get_by_label_contains("The highlight tells me")
+        .click();
+    harness.run();
+    assert_eq!(
+        harness.state().heard_position(),
+        Duration::from_millis(14_500)
+    );
+    harness.state_mut().send(Command::FilterSpeaker(None));
+    harness.run();
+    assert_eq!(harness.state().blocks().len(), all);
+    harness.get_by_label_contains("Welcome back to the show");
+}

@@ -53,6 +53,11 @@ impl ReadalongApp {
                 self.view.reveal(id.paragraph, Reveal::Never);
             }
             Command::ToggleParagraphView => self.toggle_paragraph_view(),
+            Command::FilterSpeaker(name) => {
+                self.speaker_filter = name;
+                self.blocks_changed();
+                self.follow = true;
+            }
             Command::SetTheme(choice) => {
                 self.state.settings.theme = choice;
                 super::theme::apply(ctx, choice);
@@ -288,6 +293,7 @@ impl ReadalongApp {
     /// Resets everything that depends on which transcript is shown.
     fn transcript_changed(&mut self) {
         self.lit = None;
+        self.speaker_filter = None;
         self.blocks_changed();
         self.follow = true;
         let query = self.search.query.clone();
@@ -309,6 +315,9 @@ impl ReadalongApp {
             Some(t) => Paragraphs::as_published(t),
             None => Paragraphs::default(),
         };
+        if let Some(name) = &self.speaker_filter {
+            self.blocks = std::mem::take(&mut self.blocks).only_speaker(name);
+        }
         self.view = super::TranscriptView::default();
         if let Some(id) = self.blocks.sentence_at(self.heard_position()) {
             self.view.reveal(id.paragraph, Reveal::Band);

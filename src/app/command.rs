@@ -37,6 +37,8 @@ pub enum Command {
     SeekToSentence(SentenceId),
     /// Show paragraphs (the default) or the lines as published, and remember the choice.
     ToggleParagraphView,
+    /// Show only this speaker's lines (`None`: everyone's).
+    FilterSpeaker(Option<String>),
     /// Use light or dark colours, or follow the system, and remember the choice.
     SetTheme(ThemeChoice),
     /// Scroll the transcript from the keyboard (Home, End, Page Up, Page Down); stops following,

@@ -133,6 +133,8 @@ pub struct ReadalongApp {
     /// The blocks shown: paragraphs, or the cues as published.
     blocks: Paragraphs,
     lit_sentence: Option<SentenceId>,
+    /// Show only this speaker's lines.
+    speaker_filter: Option<String>,
     generation: u64,
     pending: Vec<Command>,
     seek_bar_px: f32,
@@ -205,6 +207,7 @@ impl ReadalongApp {
             lit: None,
             blocks: Paragraphs::default(),
             lit_sentence: None,
+            speaker_filter: None,
             generation: 0,
             pending: Vec::new(),
             seek_bar_px: 0.0,
@@ -289,6 +292,11 @@ impl ReadalongApp {
             follow: self.follow,
             paragraph_view: self.state.settings.paragraph_view,
             theme: self.state.settings.theme,
+            speakers: self
+                .transcript()
+                .map(|t| t.speakers().into_iter().map(str::to_owned).collect())
+                .unwrap_or_default(),
+            speaker_filter: self.speaker_filter.clone(),
         };
         let commands = egui::Panel::top("top-bar")
             .show(ui, |ui| top_bar::top_bar_ui(ui, &input, &mut self.search))
@@ -334,6 +342,9 @@ impl ReadalongApp {
                 StatusItem::warn("no sound device: playing silently, the highlight still moves")
                     .with_detail(reason.clone()),
             );
+        }
+        if let Some(name) = &self.speaker_filter {
+            items.push(StatusItem::info(format!("showing only {name}'s lines")));
         }
         items.extend(self.audio_status_item());
         items.extend(self.transcript_status_items());

@@ -30,6 +30,10 @@ pub struct TopBarInput<'a> {
     pub paragraph_view: bool,
     /// The theme chosen.
     pub theme: ThemeChoice,
+    /// The named speakers, in order of first appearance.
+    pub speakers: Vec<String>,
+    /// The one speaker whose lines are shown, if only one's are.
+    pub speaker_filter: Option<String>,
 }
 
 /// Draws the bar and returns the commands given.
@@ -114,6 +118,9 @@ fn view_menu_ui(ui: &mut Ui, input: &TopBarInput<'_>, commands: &mut Vec<Command
             commands.push(Command::ToggleParagraphView);
         }
     }
+    if !input.speakers.is_empty() {
+        ui.menu_button("Speakers", |ui| speaker_menu_ui(ui, input, commands));
+    }
     ui.separator();
     ui.label("Theme");
     let themes = [
@@ -124,6 +131,22 @@ fn view_menu_ui(ui: &mut Ui, input: &TopBarInput<'_>, commands: &mut Vec<Command
     for (choice, label) in themes {
         if ui.radio(input.theme == choice, label).clicked() && input.theme != choice {
             commands.push(Command::SetTheme(choice));
+        }
+    }
+}
+
+/// "Everyone", then each named speaker: picking one shows only their lines.
+fn speaker_menu_ui(ui: &mut Ui, input: &TopBarInput<'_>, commands: &mut Vec<Command>) {
+    if ui
+        .radio(input.speaker_filter.is_none(), "Everyone")
+        .clicked()
+    {
+        commands.push(Command::FilterSpeaker(None));
+    }
+    for name in &input.speakers {
+        let chosen = input.speaker_filter.as_ref() == Some(name);
+        if ui.radio(chosen, format!("Only {name}")).clicked() && !chosen {
+            commands.push(Command::FilterSpeaker(Some(name.clone())));
         }
     }
 }

@@ -142,6 +142,39 @@ impl Paragraphs {
         out
     }
 
+    /// Only the blocks `name` speaks: the others are left out, their cues shown nowhere ([`Paragraphs::locate`]
+    /// gives `None`), and a time in them lights the last sentence of `name`'s heard before it.
+    pub fn only_speaker(self, name: &str) -> Self {
+        let mut new_index = vec![None; self.paragraphs.len()];
+        let mut paragraphs = Vec::new();
+        for (old, para) in self.paragraphs.into_iter().enumerate() {
+            if para.speaker.as_deref() == Some(name) {
+                new_index[old] = Some(paragraphs.len());
+                paragraphs.push(para);
+            }
+        }
+        // A run is one speaker's, so its blocks are all kept or all left out.
+        let cues = self
+            .cues
+            .into_iter()
+            .map(|place| CuePlace {
+                first_paragraph: new_index
+                    .get(place.first_paragraph)
+                    .copied()
+                    .flatten()
+                    .unwrap_or(usize::MAX),
+                ..place
+            })
+            .collect();
+        let mut out = Paragraphs {
+            paragraphs,
+            starts: Vec::new(),
+            cues,
+        };
+        out.index_starts();
+        out
+    }
+
     /// How many blocks there are.
     pub fn len(&self) -> usize {
         self.paragraphs.len()
@@ -207,6 +240,7 @@ impl Paragraphs {
     /// text (or past the end).
     pub fn locate(&self, cue: usize, at: usize) -> Option<(usize, usize)> {
         let place = self.cues.get(cue)?;
+        self.paragraphs.get(place.first_paragraph)?;
         let pos = place.run_offset + at.saturating_sub(place.lead);
         let mut index = place.first_paragraph;
         while let Some(next) = self.paragraphs.get(index + 1)
@@ -653,6 +687,25 @@ mod tests {
             .collect();
         assert_eq!(speakers, [Some("Ana"), Some("Ben")]);
         assert!(p.paragraphs.iter().all(|para| para.turn));
+    }
+
+    #[test]
+    fn only_one_speakers_blocks_are_kept() {
+        let t = transcript(vec![
+            cue(0, 1000, "Ana", "Hi. I am Ana."),
+            cue(1000, 2000, "Ben", "Hey."),
+            cue(2000, 3000, "Ana", "Welcome."),
+        ]);
+        for p in [Paragraphs::build(&t), Paragraphs::as_published(&t)] {
+            let ana = p.only_speaker("Ana");
+            let texts: Vec<&str> = ana.paragraphs.iter().map(|p| p.text.as_str()).collect();
+            assert_eq!(texts, ["Hi. I am Ana.", "Welcome."]);
+            assert_eq!(ana.locate(1, 0), None, "Ben's cue is not shown");
+            assert_eq!(ana.locate(2, 0), Some((1, 0)));
+            // While Ben speaks, Ana's last sentence before stays lit.
+            assert_eq!(ana.sentence_at(ms(1500)).map(|id| id.paragraph), Some(0));
+            assert_eq!(ana.sentence_at(ms(2500)).map(|id| id.paragraph), Some(1));
+        }
     }
 
     #[test]
