@@ -559,8 +559,8 @@ mod tests {
         let s: Settings = serde_json::from_str(r#"{"font_size_pts": 20.0}"#).expect("parses");
         assert!(s.paragraph_view, "paragraphs are the default");
         assert_eq!(s.theme, ThemeChoice::System);
+        assert_eq!(s.font_size_pts, 20.0);
         let s: Settings = serde_json::from_str(r#"{"theme": "light"}"#).expect("parses");
         assert_eq!(s.theme, ThemeChoice::Light);
-        assert_eq!(s.font_size_pts, 20.0);
     }
 }
