@@ -581,7 +581,7 @@ fn the_view_menu_switches_between_paragraphs_and_lines_as_published() {
     harness.get_by_label("View").click();
     harness.run();
     harness.get_by_label_contains("Lines as published").click();
-    harness.run();
+    settle(&mut harness);
     assert!(
         !harness.state().state().settings.paragraph_view,
         "remembered"
@@ -594,7 +594,7 @@ fn the_view_menu_switches_between_paragraphs_and_lines_as_published() {
     harness.run();
     assert_eq!(harness.state().heard_position(), Duration::from_secs(1));
     harness.key_press(Key::P);
-    harness.run();
+    settle(&mut harness);
     assert!(harness.state().state().settings.paragraph_view);
     assert_eq!(harness.state().blocks().len(), 3);
     harness.get_by_label_contains("The trick there is to join them again.");
@@ -650,7 +650,7 @@ fn the_speaker_menu_shows_only_one_speakers_lines() {
     harness.get_by_label("Speakers").hover();
     harness.run();
     harness.get_by_label("Only Theo").click();
-    harness.run();
+    settle(&mut harness);
     let blocks = harness.state().blocks();
     assert!(blocks.len() < all);
     assert!(
@@ -674,7 +674,7 @@ fn the_speaker_menu_shows_only_one_speakers_lines() {
         Duration::from_millis(14_500)
     );
     harness.state_mut().send(Command::FilterSpeaker(None));
-    harness.run();
+    settle(&mut harness);
     assert_eq!(harness.state().blocks().len(), all);
     harness.get_by_label_contains("Welcome back to the show");
 }

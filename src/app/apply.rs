@@ -7,6 +7,7 @@ use std::time::{Duration, Instant};
 
 use eframe::egui::{self, Context};
 
+use super::blocks::BlocksRequest;
 use super::command::{self, Command};
 use super::export_dialog::{self, ExportOutcome, ExportRequest};
 use super::opening::Opened;
@@ -45,17 +46,17 @@ impl ReadalongApp {
             Command::OpenFolderDialog => self.start_dialog(ctx, true),
             Command::Export(kind) => self.start_export(ctx, kind),
             Command::Open(path) => self.open(ctx, &path, None),
-            Command::SwitchTranscript(index) => self.switch_transcript(index),
+            Command::SwitchTranscript(index) => self.switch_transcript(ctx, index),
             Command::TogglePlay => self.toggle_play(),
             Command::SeekTo(to) => self.seek(to),
             Command::SeekToSentence(id) => {
                 self.seek_to_sentence(id);
                 self.view.reveal(id.paragraph, Reveal::Never);
             }
-            Command::ToggleParagraphView => self.toggle_paragraph_view(),
+            Command::ToggleParagraphView => self.toggle_paragraph_view(ctx),
             Command::FilterSpeaker(name) => {
                 self.speaker_filter = name;
-                self.blocks_changed();
+                self.blocks_changed(ctx);
                 self.follow = true;
             }
             Command::SetTheme(choice) => {
@@ -263,7 +264,7 @@ impl ReadalongApp {
             .unwrap_or(self.state.settings.speed);
         self.speed = state::clamp_or(speed, SPEED_RANGE, 1.0);
         self.player.set_speed(self.speed);
-        self.transcript_changed();
+        self.transcript_changed(ctx);
         let start = at.or(place.map(|p| p.position())).unwrap_or_default();
         self.trace.record(TraceEvent::Open, start, None);
         if self.audio_request.is_some() {
@@ -279,22 +280,27 @@ impl ReadalongApp {
         self.store.save(&self.state);
     }
 
-    fn switch_transcript(&mut self, index: usize) {
+    fn switch_transcript(&mut self, ctx: &Context, index: usize) {
         if let Some(episode) = self.episode.as_mut()
             && index < episode.choices.len()
         {
             episode.chosen = index;
             self.error = episode.choices[index].result.as_ref().err().cloned();
-            self.transcript_changed();
+            self.transcript_changed(ctx);
             self.save_place();
         }
     }
 
     /// Resets everything that depends on which transcript is shown.
-    fn transcript_changed(&mut self) {
+    fn transcript_changed(&mut self, ctx: &Context) {
         self.lit = None;
         self.speaker_filter = None;
-        self.blocks_changed();
+        // Nothing of the last transcript stays on screen while the new one's blocks are built.
+        self.blocks = Paragraphs::default();
+        self.lit_sentence = None;
+        self.generation += 1;
+        self.view = super::TranscriptView::default();
+        self.blocks_changed(ctx);
         self.follow = true;
         let query = self.search.query.clone();
         if self.search.open {
@@ -306,28 +312,48 @@ impl ReadalongApp {
         }
     }
 
-    /// Builds the blocks shown (paragraphs, or the lines as published) and starts a fresh view at the place heard.
-    fn blocks_changed(&mut self) {
+    /// Starts building the blocks shown (paragraphs or the lines as published, maybe one speaker's) on the
+    /// paragraphs thread; the blocks on screen stay until the new ones are ready ([`Self::handle_blocks`]).
+    fn blocks_changed(&mut self, ctx: &Context) {
+        match self
+            .episode
+            .as_ref()
+            .and_then(OpenEpisode::shared_transcript)
+        {
+            Some(transcript) => self.blocks_builder.build(
+                ctx,
+                BlocksRequest {
+                    transcript,
+                    paragraphs: self.state.settings.paragraph_view,
+                    speaker: self.speaker_filter.clone(),
+                },
+            ),
+            None => self.blocks_builder.cancel(),
+        }
+    }
+
+    /// Shows the blocks built, in a fresh view at the place heard.
+    pub(super) fn handle_blocks(&mut self, ctx: &Context) {
+        let Some(blocks) = self.blocks_builder.poll() else {
+            if self.blocks_builder.is_building() {
+                ctx.request_repaint_after(POLL_WAIT);
+            }
+            return;
+        };
+        self.blocks = blocks;
         self.generation += 1;
         self.lit_sentence = None;
-        self.blocks = match self.transcript() {
-            Some(t) if self.state.settings.paragraph_view => Paragraphs::build(t),
-            Some(t) => Paragraphs::as_published(t),
-            None => Paragraphs::default(),
-        };
-        if let Some(name) = &self.speaker_filter {
-            self.blocks = std::mem::take(&mut self.blocks).only_speaker(name);
-        }
         self.view = super::TranscriptView::default();
         if let Some(id) = self.blocks.sentence_at(self.heard_position()) {
             self.view.reveal(id.paragraph, Reveal::Band);
         }
+        self.update_lit();
     }
 
-    fn toggle_paragraph_view(&mut self) {
+    fn toggle_paragraph_view(&mut self, ctx: &Context) {
         self.state.settings.paragraph_view = !self.state.settings.paragraph_view;
         self.store.save(&self.state);
-        self.blocks_changed();
+        self.blocks_changed(ctx);
         self.follow = true;
     }
 

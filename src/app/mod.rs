@@ -2,6 +2,7 @@
 //! Commands are applied in `apply.rs`; episodes are read off the UI thread by `opening.rs`.
 
 mod apply;
+pub mod blocks;
 pub mod command;
 pub mod export_dialog;
 pub mod follow;
@@ -99,7 +100,16 @@ struct OpenEpisode {
 
 impl OpenEpisode {
     fn transcript(&self) -> Option<&Transcript> {
-        self.choices.get(self.chosen)?.result.as_ref().ok()
+        self.choices
+            .get(self.chosen)?
+            .result
+            .as_ref()
+            .ok()
+            .map(Arc::as_ref)
+    }
+
+    fn shared_transcript(&self) -> Option<Arc<Transcript>> {
+        self.choices.get(self.chosen)?.result.as_ref().ok().cloned()
     }
 
     fn transcript_path(&self) -> Option<&std::path::Path> {
@@ -132,6 +142,7 @@ pub struct ReadalongApp {
     lit: Option<usize>,
     /// The blocks shown: paragraphs, or the cues as published.
     blocks: Paragraphs,
+    blocks_builder: blocks::BlocksBuilder,
     lit_sentence: Option<SentenceId>,
     /// Show only this speaker's lines.
     speaker_filter: Option<String>,
@@ -206,6 +217,7 @@ impl ReadalongApp {
             trace: Trace::from_env(),
             lit: None,
             blocks: Paragraphs::default(),
+            blocks_builder: blocks::BlocksBuilder::default(),
             lit_sentence: None,
             speaker_filter: None,
             generation: 0,
@@ -260,7 +272,9 @@ impl ReadalongApp {
 
     /// True while an episode is being read or its audio opened.
     pub fn is_busy(&self) -> bool {
-        self.opener.reading().is_some() || matches!(self.audio, AudioStatus::Loading { .. })
+        self.opener.reading().is_some()
+            || matches!(self.audio, AudioStatus::Loading { .. })
+            || self.blocks_builder.is_building()
     }
 
     /// What Readalong remembers, as it is now.
@@ -501,6 +515,7 @@ impl eframe::App for ReadalongApp {
     fn logic(&mut self, ctx: &Context, _frame: &mut eframe::Frame) {
         self.handle_quit_request(ctx);
         self.handle_opened(ctx);
+        self.handle_blocks(ctx);
         self.handle_player_events();
         self.handle_dialog(ctx);
         self.handle_export(ctx);
