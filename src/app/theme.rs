@@ -20,7 +20,8 @@ pub fn apply(ctx: &Context, choice: ThemeChoice) {
 }
 
 /// Speaker colours as (on dark, on light) pairs: the same hue in both themes, each with enough contrast against
-/// its background (at least 4.5:1 against egui's panel colours).
+/// its background (at least 4.5:1 against egui's panel colours). Neighbours differ most in hue, as the first two
+/// go to the two voices of most episodes.
 const SPEAKER_COLOURS: [([u8; 3], [u8; 3]); 8] = [
     ([120, 180, 255], [20, 80, 170]),
     ([255, 160, 110], [170, 70, 10]),
@@ -32,14 +33,11 @@ const SPEAKER_COLOURS: [([u8; 3], [u8; 3]); 8] = [
     ([185, 175, 255], [85, 65, 190]),
 ];
 
-/// The colour of a named speaker: the same for the same name in every run and episode (a hash of the name, not of
-/// the order speakers appear), readable on the theme's background.
-pub fn speaker_colour(name: &str, dark_mode: bool) -> Color32 {
-    // FNV-1a: stable across runs and platforms, unlike the standard library's seeded hasher.
-    let hash = name.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
-        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
-    });
-    let (on_dark, on_light) = SPEAKER_COLOURS[(hash % SPEAKER_COLOURS.len() as u64) as usize];
+/// The colour of the speaker at place `index` in the transcript's order of first appearance: each of the first
+/// eight speakers has a colour of their own, the same in every view of the episode, readable on the theme's
+/// background. (A colour from a hash of the name gave two speakers of one episode the same colour.)
+pub fn speaker_colour(index: usize, dark_mode: bool) -> Color32 {
+    let (on_dark, on_light) = SPEAKER_COLOURS[index % SPEAKER_COLOURS.len()];
     let [r, g, b] = if dark_mode { on_dark } else { on_light };
     Color32::from_rgb(r, g, b)
 }
@@ -102,21 +100,12 @@ mod tests {
 
     #[test]
     fn speaker_colours_are_stable_and_readable_in_both_themes() {
-        assert_eq!(speaker_colour("Maya", true), speaker_colour("Maya", true));
-        let names = [
-            "Maya",
-            "Theo",
-            "Michael Kennedy",
-            "Mason Egger",
-            "A",
-            "B",
-            "C",
-            "D",
-            "E",
-        ];
-        let distinct: std::collections::HashSet<_> =
-            names.iter().map(|n| speaker_colour(n, true)).collect();
-        assert!(distinct.len() >= 4, "names spread over the colours");
+        for dark in [true, false] {
+            let distinct: std::collections::HashSet<_> =
+                (0..8).map(|i| speaker_colour(i, dark)).collect();
+            assert_eq!(distinct.len(), 8, "eight speakers, eight colours");
+            assert_eq!(speaker_colour(8, dark), speaker_colour(0, dark));
+        }
         for (dark, light) in SPEAKER_COLOURS {
             let dark = Color32::from_rgb(dark[0], dark[1], dark[2]);
             let light = Color32::from_rgb(light[0], light[1], light[2]);

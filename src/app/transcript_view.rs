@@ -463,7 +463,10 @@ impl TranscriptView {
         let mut y = rect.top() + ROW_PAD_Y;
         if para.turn {
             let (name, colour) = match para.speaker.as_deref() {
-                Some(name) => (name, super::theme::speaker_colour(name, palette.dark)),
+                Some(name) => {
+                    let index = input.blocks.speaker_index(name).unwrap_or_default();
+                    (name, super::theme::speaker_colour(index, palette.dark))
+                }
                 None => ("» new speaker", palette.speaker),
             };
             painter.text(

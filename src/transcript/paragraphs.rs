@@ -89,6 +89,9 @@ struct CuePlace {
 pub struct Paragraphs {
     /// The blocks, in time order.
     pub paragraphs: Vec<Paragraph>,
+    /// The transcript's named speakers, in order of first appearance (all of them, even when only one's blocks
+    /// are kept), so each keeps the same place, and colour, in every view.
+    pub speakers: Vec<String>,
     /// Every sentence's start, in order, with its (paragraph, sentence) index.
     starts: Vec<(Duration, usize, usize)>,
     cues: Vec<CuePlace>,
@@ -110,6 +113,7 @@ impl Paragraphs {
         for (run, cues) in runs(t).into_iter().enumerate() {
             out.add_run(t, run, cues);
         }
+        out.speakers = t.speakers().into_iter().map(str::to_owned).collect();
         out.index_starts();
         out
     }
@@ -137,6 +141,7 @@ impl Paragraphs {
                 run_offset: 0,
             });
         }
+        out.speakers = t.speakers().into_iter().map(str::to_owned).collect();
         out.index_starts();
         out
     }
@@ -167,11 +172,17 @@ impl Paragraphs {
             .collect();
         let mut out = Paragraphs {
             paragraphs,
+            speakers: self.speakers,
             starts: Vec::new(),
             cues,
         };
         out.index_starts();
         out
+    }
+
+    /// The place of speaker `name` among the transcript's speakers, in order of first appearance.
+    pub fn speaker_index(&self, name: &str) -> Option<usize> {
+        self.speakers.iter().position(|s| s == name)
     }
 
     /// How many blocks there are.
@@ -760,6 +771,7 @@ mod tests {
             let texts: Vec<&str> = ana.paragraphs.iter().map(|p| p.text.as_str()).collect();
             assert_eq!(texts, ["Hi. I am Ana.", "Welcome."]);
             assert_eq!(ana.locate(1, 0), None, "Ben's cue is not shown");
+            assert_eq!(ana.speakers, ["Ana", "Ben"], "every speaker keeps their place");
             assert_eq!(ana.locate(2, 0), Some((1, 0)));
             // While Ben speaks, Ana's last sentence before stays lit.
             assert_eq!(ana.sentence_at(ms(1500)).map(|id| id.paragraph), Some(0));
