@@ -484,7 +484,8 @@ impl TranscriptView {
         let pointer = ui
             .ctx()
             .pointer_hover_pos()
-            .filter(|pos| rect.contains(*pos) && ui.clip_rect().contains(*pos));
+            // Layer-aware: a menu or popup over the row hides it from the pointer.
+            .filter(|_| ui.rect_contains_pointer(rect));
         let hovered = pointer.map(|pos| sentence_under(para, &plain, pos - galley_pos));
         if single && lit.is_some() {
             painter.rect_filled(rect, 4.0, palette.current_fill);

@@ -771,7 +771,11 @@ mod tests {
             let texts: Vec<&str> = ana.paragraphs.iter().map(|p| p.text.as_str()).collect();
             assert_eq!(texts, ["Hi. I am Ana.", "Welcome."]);
             assert_eq!(ana.locate(1, 0), None, "Ben's cue is not shown");
-            assert_eq!(ana.speakers, ["Ana", "Ben"], "every speaker keeps their place");
+            assert_eq!(
+                ana.speakers,
+                ["Ana", "Ben"],
+                "every speaker keeps their place"
+            );
             assert_eq!(ana.locate(2, 0), Some((1, 0)));
             // While Ben speaks, Ana's last sentence before stays lit.
             assert_eq!(ana.sentence_at(ms(1500)).map(|id| id.paragraph), Some(0));
