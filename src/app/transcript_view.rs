@@ -19,7 +19,7 @@ use eframe::egui::{
 };
 
 use super::command::Command;
-use super::follow::{self, Anchor, RowHeights, ViewGeometry};
+use super::follow::{self, Anchor, RowHeights, RowSpan, ViewGeometry};
 pub use super::follow::{Reveal, ViewScroll};
 use crate::timefmt;
 use crate::transcript::paragraphs::{Paragraph, Paragraphs, SentenceId};
@@ -340,7 +340,39 @@ impl TranscriptView {
         }
         self.measure_around(ui, input, index, 2.0 * height_pts, 2.0 * height_pts);
         let view = self.geometry(self.stay_offset(stay, height_pts), height_pts);
-        follow::reveal_offset(self.rows.span(index), view, how)
+        let span = self
+            .lit_sentence_span(ui, input, index)
+            .unwrap_or_else(|| self.rows.span(index));
+        follow::reveal_offset(span, view, how)
+    }
+
+    /// Where the lit sentence is, when it is in block `index` with other sentences: a paragraph can be taller than
+    /// the view, and it is the sentence being heard that must stay in sight.
+    fn lit_sentence_span(&self, ui: &Ui, input: &ViewInput<'_>, index: usize) -> Option<RowSpan> {
+        let lit = input.current.filter(|c| c.paragraph == index)?;
+        let para = input.blocks.paragraphs.get(index)?;
+        if para.sentences.len() < 2 {
+            return None;
+        }
+        let sentence = para.sentences.get(lit.sentence)?;
+        let font = FontId::proportional(self.metrics.font_size_pts);
+        let job = LayoutJob::simple(
+            para.text.clone(),
+            font,
+            Color32::WHITE,
+            self.metrics.text_width_pts,
+        );
+        let galley = ui.fonts_mut(|f| f.layout_job(job));
+        let start = para.text[..sentence.range.start].chars().count();
+        let end = start + para.text[sentence.range.clone()].chars().count();
+        let top = galley.pos_from_cursor(CCursor::new(start)).top();
+        let bottom = galley.pos_from_cursor(CCursor::new(end)).bottom();
+        let row = self.rows.span(index);
+        let text_top_pts = row.top_pts + f64::from(ROW_PAD_Y + self.metrics.header_pts(para.turn));
+        Some(RowSpan {
+            top_pts: text_top_pts + f64::from(top),
+            height_pts: f64::from((bottom - top).max(0.0)),
+        })
     }
 
     /// Where `stay` is now, limited to the content.
@@ -1023,6 +1055,52 @@ mod tests {
             "{} rows measured",
             view.rows.exact_count()
         );
+    }
+
+    #[test]
+    fn the_lit_sentence_of_a_paragraph_taller_than_the_view_is_kept_in_view() {
+        let cue = |i: u64| Cue {
+            start: Duration::from_secs(i),
+            end: Some(Duration::from_secs(i + 1)),
+            text: format!("Sentence number {i} is here and it goes on a while."),
+            ..Cue::default()
+        };
+        let blocks = Paragraphs::build(&Transcript {
+            title: None,
+            format: Format::WebVtt,
+            cues: (0..50).map(cue).collect(),
+            warnings: Vec::new(),
+        });
+        assert_eq!(blocks.len(), 1, "one paragraph of 50 sentences");
+        let ctx = Context::default();
+        let mut view = TranscriptView::default();
+        let size = vec2(500.0, 300.0);
+        for sentence in [0, 30, 49] {
+            let current = SentenceId {
+                paragraph: 0,
+                sentence,
+            };
+            let input = ViewInput {
+                current: Some(current),
+                ..input(&blocks, None, true)
+            };
+            view.reveal(0, Reveal::IfNeeded);
+            frame(&ctx, &mut view, &input, size, Vec::new());
+            let mut span = None;
+            ctx.run_ui(RawInput::default(), |ui| {
+                span = view.lit_sentence_span(ui, &input, 0);
+            })
+            .drop_without_applying_deltas();
+            let span = span.expect("the lit sentence's place");
+            let (top, bottom) = (
+                offset_pts(&view),
+                offset_pts(&view) + view_height_pts(&view),
+            );
+            assert!(
+                span.top_pts >= top && span.top_pts + span.height_pts <= bottom,
+                "sentence {sentence} at {span:?}, view {top}..{bottom}"
+            );
+        }
     }
 
     #[test]
