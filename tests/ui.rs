@@ -678,3 +678,34 @@ fn the_speaker_menu_shows_only_one_speakers_lines() {
     assert_eq!(harness.state().blocks().len(), all);
     harness.get_by_label_contains("Welcome back to the show");
 }
+
+#[test]
+fn a_click_on_a_timed_word_plays_from_that_word() {
+    let mut harness = harness_for(fixture("paragraphs/words.vtt"));
+    let sentence = harness.get_by_label_contains("How are you?").rect();
+    let click_at = |harness: &mut Harness<'_, ReadalongApp>, at: egui::Pos2| {
+        harness.hover_at(at);
+        harness.drag_at(at);
+        harness.drop_at(at);
+        harness.run();
+    };
+    // The first word, "How", is the sentence's start.
+    click_at(
+        &mut harness,
+        egui::pos2(sentence.left() + 4.0, sentence.center().y),
+    );
+    assert_eq!(harness.state().heard_position(), Duration::from_secs(3));
+    // The pointer on the sentence's last word, "you?", plays from that word.
+    click_at(
+        &mut harness,
+        egui::pos2(sentence.right() - 4.0, sentence.center().y),
+    );
+    assert_eq!(harness.state().heard_position(), Duration::from_secs(4));
+    let lit = harness.state().lit_sentence().expect("a lit sentence");
+    assert_eq!((lit.paragraph, lit.sentence), (0, 1));
+    let para = &harness.state().blocks().paragraphs[0];
+    let word = para
+        .word_at(lit.sentence, harness.state().heard_position())
+        .map(|w| &para.text[w.range.clone()]);
+    assert_eq!(word, Some("you?"), "the word heard is the one lit");
+}

@@ -53,6 +53,11 @@ impl ReadalongApp {
                 self.seek_to_sentence(id);
                 self.view.reveal(id.paragraph, Reveal::Never);
             }
+            Command::SeekToWord(id, start) => {
+                self.follow = true;
+                self.seek(start);
+                self.view.reveal(id.paragraph, Reveal::Never);
+            }
             Command::ToggleParagraphView => self.toggle_paragraph_view(ctx),
             Command::FilterSpeaker(name) => {
                 self.speaker_filter = name;
@@ -593,7 +598,12 @@ impl ReadalongApp {
         let next = transcript.cues.partition_point(|c| c.start <= position);
         let cue = transcript.cues.get(next).map(|c| c.start);
         let sentence = self.blocks.next_start_after(position);
-        cue.into_iter().chain(sentence).min()
+        // The word lit inside the lit sentence changes at the next word's start.
+        let word = self
+            .lit_sentence
+            .and_then(|id| self.blocks.paragraphs.get(id.paragraph))
+            .and_then(|p| p.words.iter().map(|w| w.start).find(|&s| s > position));
+        cue.into_iter().chain(sentence).chain(word).min()
     }
 
     /// Remembers where the open episode is now and hands the state to the writer thread.

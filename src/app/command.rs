@@ -35,6 +35,8 @@ pub enum Command {
     SeekTo(Duration),
     /// Play from a clicked sentence; the view does not scroll (the sentence is where the reader clicked).
     SeekToSentence(SentenceId),
+    /// Play from a clicked word (its sentence and its time); the view does not scroll.
+    SeekToWord(SentenceId, Duration),
     /// Show paragraphs (the default) or the lines as published, and remember the choice.
     ToggleParagraphView,
     /// Show only this speaker's lines (`None`: everyone's).

@@ -452,6 +452,7 @@ impl ReadalongApp {
                             blocks: &self.blocks,
                             generation: self.generation,
                             current: self.lit_sentence,
+                            heard: self.player.heard_position(),
                             matches: &self.search.matches,
                             current_match: self.search.current,
                             font_size_pts: self.state.settings.font_size_pts,
@@ -472,11 +473,9 @@ impl ReadalongApp {
         }
         // A click that closes a menu or dropdown only closes it; it never seeks.
         let clicked_away = self.popup_was_open;
-        self.pending.extend(
-            commands
-                .into_iter()
-                .filter(|c| !(clicked_away && matches!(c, Command::SeekToSentence(_)))),
-        );
+        self.pending.extend(commands.into_iter().filter(|c| {
+            !(clicked_away && matches!(c, Command::SeekToSentence(_) | Command::SeekToWord(..)))
+        }));
     }
 
     fn overlays(&mut self, ui: &Ui) {

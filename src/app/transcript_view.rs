@@ -22,7 +22,7 @@ use super::command::Command;
 use super::follow::{self, Anchor, RowHeights, RowSpan, ViewGeometry};
 pub use super::follow::{Reveal, ViewScroll};
 use crate::timefmt;
-use crate::transcript::paragraphs::{Paragraph, Paragraphs, SentenceId};
+use crate::transcript::paragraphs::{Paragraph, Paragraphs, SentenceId, TimedWord};
 use crate::transcript::search::Match;
 
 /// Vertical space around a row's text, in points.
@@ -40,6 +40,8 @@ pub struct ViewInput<'a> {
     pub generation: u64,
     /// The sentence being heard.
     pub current: Option<SentenceId>,
+    /// The position heard, to light the word being spoken where the transcript has word times.
+    pub heard: std::time::Duration,
     /// Search matches, sorted by cue then position.
     pub matches: &'a [Match],
     /// The match the reader is on.
@@ -159,6 +161,7 @@ struct Palette {
     hover_fill: Color32,
     match_fill: Color32,
     current_match_fill: Color32,
+    word_fill: Color32,
 }
 
 impl Palette {
@@ -186,6 +189,11 @@ impl Palette {
                 Color32::from_rgb(170, 230, 180)
             },
             current_match_fill: Color32::from_rgb(255, 140, 40),
+            word_fill: if dark {
+                Color32::from_rgb(130, 100, 25)
+            } else {
+                Color32::from_rgb(255, 205, 90)
+            },
         }
     }
 }
@@ -462,14 +470,14 @@ impl TranscriptView {
                 pos2(view_min.x, top),
                 vec2(self.metrics.row_width_pts, span.height_pts as f32),
             );
-            if let Some(sentence) = self.row_ui(ui, rect, index, input, &palette) {
-                commands.push(Command::SeekToSentence(sentence));
+            if let Some(command) = self.row_ui(ui, rect, index, input, &palette) {
+                commands.push(command);
             }
             self.rows_drawn = true;
         }
     }
 
-    /// Draws one block; returns the sentence clicked, if any.
+    /// Draws one block; returns what a click on it asks for, if it was clicked.
     fn row_ui(
         &self,
         ui: &mut Ui,
@@ -477,7 +485,7 @@ impl TranscriptView {
         index: usize,
         input: &ViewInput<'_>,
         palette: &Palette,
-    ) -> Option<SentenceId> {
+    ) -> Option<Command> {
         let para = input.blocks.paragraphs.get(index)?;
         let single = para.sentences.len() == 1;
         let response = ui.interact(rect, ui.scope_id().with(("row", index)), Sense::click());
@@ -518,7 +526,8 @@ impl TranscriptView {
             .pointer_hover_pos()
             // Layer-aware: a menu or popup over the row hides it from the pointer.
             .filter(|_| ui.rect_contains_pointer(rect));
-        let hovered = pointer.map(|pos| sentence_under(para, &plain, pos - galley_pos));
+        let hovered_byte = pointer.map(|pos| byte_under(para, &plain, pos - galley_pos));
+        let hovered = hovered_byte.map(|byte| para.sentence_at_byte(byte));
         if single && lit.is_some() {
             painter.rect_filled(rect, 4.0, palette.current_fill);
         } else if single && hovered.is_some() {
@@ -534,6 +543,9 @@ impl TranscriptView {
         let marks = Marks {
             lit: lit.filter(|_| !single),
             hovered: hovered.filter(|_| !single),
+            word: lit
+                .and_then(|s| para.word_at(s, input.heard))
+                .map(|w| w.range.clone()),
         };
         let galley = self.text_galley(ui, para, index, input, palette, marks);
         painter.galley(galley_pos, galley.clone(), palette.text);
@@ -547,11 +559,7 @@ impl TranscriptView {
         }
         let mut clicked = response
             .clicked()
-            .then(|| hovered.unwrap_or(0))
-            .map(|sentence| SentenceId {
-                paragraph: index,
-                sentence,
-            });
+            .then(|| click_command(para, index, hovered.unwrap_or(0), hovered_byte));
         if !single {
             clicked = clicked.or(self.sentences_ui(ui, para, index, &galley, galley_pos));
         }
@@ -567,7 +575,7 @@ impl TranscriptView {
         index: usize,
         galley: &Galley,
         galley_pos: Pos2,
-    ) -> Option<SentenceId> {
+    ) -> Option<Command> {
         let mut clicked = None;
         let mut chars_before = 0;
         let mut at_byte = 0;
@@ -583,10 +591,11 @@ impl TranscriptView {
             let label = sentence_label(para, sentence);
             response.widget_info(|| WidgetInfo::labeled(Role::Button, true, &label));
             if response.clicked() {
-                clicked = Some(SentenceId {
-                    paragraph: index,
-                    sentence,
-                });
+                // A screen reader's click has no pointer: it plays the sentence.
+                let byte = response
+                    .interact_pointer_pos()
+                    .map(|pos| byte_under(para, galley, pos - galley_pos));
+                clicked = Some(click_command(para, index, sentence, byte));
             }
         }
         clicked
@@ -613,6 +622,7 @@ impl TranscriptView {
         };
         fills.extend(sentence_fill(marks.hovered, palette.hover_fill));
         fills.extend(sentence_fill(marks.lit, palette.current_fill));
+        fills.extend(marks.word.map(|range| (range, palette.word_fill)));
         for (match_index, m) in self.matches_in(input, index) {
             let fill = if input.current_match == Some(match_index) {
                 palette.current_match_fill
@@ -674,21 +684,39 @@ impl TranscriptView {
 }
 
 /// The sentences of a block to mark beside the search matches.
-#[derive(Clone, Copy, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 struct Marks {
     lit: Option<usize>,
     hovered: Option<usize>,
+    /// The word being spoken, in the block's bytes.
+    word: Option<Range<usize>>,
 }
 
-/// The sentence of `para` under `pos` (relative to the galley's top-left).
-fn sentence_under(para: &Paragraph, galley: &Galley, pos: Vec2) -> usize {
+/// What a click on sentence `sentence` of block `index` asks for: to play from the timed word at byte `byte` when
+/// it is in that sentence, else from the sentence's start.
+fn click_command(para: &Paragraph, index: usize, sentence: usize, byte: Option<usize>) -> Command {
+    let id = SentenceId {
+        paragraph: index,
+        sentence,
+    };
+    let in_sentence = |w: &&TimedWord| {
+        para.sentences
+            .get(sentence)
+            .is_some_and(|s| s.range.start <= w.range.start && w.range.end <= s.range.end)
+    };
+    match byte.and_then(|b| para.word_at_byte(b)).filter(in_sentence) {
+        Some(word) => Command::SeekToWord(id, word.start),
+        None => Command::SeekToSentence(id),
+    }
+}
+
+/// The byte of `para`'s text under `pos` (relative to the galley's top-left).
+fn byte_under(para: &Paragraph, galley: &Galley, pos: Vec2) -> usize {
     let char_index = galley.cursor_from_pos(pos).index.0;
-    let byte = para
-        .text
+    para.text
         .char_indices()
         .nth(char_index)
-        .map_or(para.text.len(), |(b, _)| b);
-    para.sentence_at_byte(byte)
+        .map_or(para.text.len(), |(b, _)| b)
 }
 
 /// The rectangle of the first laid-out line of characters `start..end` (relative to the galley's top-left).
@@ -796,6 +824,7 @@ mod tests {
                 paragraph,
                 sentence: 0,
             }),
+            heard: Duration::ZERO,
             matches: &[],
             current_match: None,
             font_size_pts: 18.0,

@@ -54,6 +54,9 @@ pub struct Paragraph {
     pub sentences: Vec<Sentence>,
     /// The index of the first cue whose text is in this block.
     pub first_cue: usize,
+    /// The timed words, in text order, when the transcript has word times: each word's bytes in the text and its
+    /// start.
+    pub words: Vec<TimedWord>,
     /// Which run of one speaker's cues this block belongs to, and where its text starts in that run's text.
     run: usize,
     run_offset: usize,
@@ -71,6 +74,15 @@ impl Paragraph {
             .partition_point(|s| s.range.start <= at)
             .saturating_sub(1)
     }
+}
+
+/// A word of a block with its own time.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TimedWord {
+    /// Its bytes in the block's text.
+    pub range: Range<usize>,
+    /// When it starts being spoken.
+    pub start: Duration,
 }
 
 /// Where one cue's text went: its run, where its trimmed text starts in the run's text, and how many bytes of
@@ -137,6 +149,7 @@ impl Paragraphs {
                     range: 0..cue.text.len(),
                 }],
                 first_cue: index,
+                words: cue_words(cue, cue.text.len() - cue.text.trim_start().len()),
                 run: index,
                 run_offset: 0,
             });
@@ -307,12 +320,22 @@ impl Paragraphs {
             }
         }
         let first_cue = &t.cues[cues.start];
+        let run_words = joined.words();
         for (index, group) in groups.into_iter().enumerate() {
             let (Some(first), Some(last)) = (group.first(), group.last()) else {
                 continue;
             };
             let base = first.0.start;
-            let text = joined.text[base..last.0.end].to_owned();
+            let end = last.0.end;
+            let text = joined.text[base..end].to_owned();
+            let words = run_words
+                .iter()
+                .filter(|w| w.range.start >= base && w.range.end <= end)
+                .map(|w| TimedWord {
+                    range: w.range.start - base..w.range.end - base,
+                    start: w.start,
+                })
+                .collect();
             self.paragraphs.push(Paragraph {
                 text,
                 speaker: first_cue.speaker.clone(),
@@ -325,6 +348,7 @@ impl Paragraphs {
                     })
                     .collect(),
                 first_cue: joined.cue_at_byte(base),
+                words,
                 run,
                 run_offset: base,
             });
@@ -395,6 +419,22 @@ impl<'a> Joined<'a> {
     fn cue(&self, slot: usize) -> &'a Cue {
         let t: &'a Transcript = self.t;
         &t.cues[self.order[slot]]
+    }
+
+    /// The timed words of the whole run, with byte ranges in its text.
+    fn words(&self) -> Vec<TimedWord> {
+        let mut out = Vec::new();
+        for (slot, &(offset, _)) in self.offsets.iter().enumerate() {
+            let cue = self.cue(slot);
+            if cue.words.is_empty() {
+                continue;
+            }
+            out.extend(cue_words(cue, 0).into_iter().map(|w| TimedWord {
+                range: w.range.start + offset..w.range.end + offset,
+                start: w.start,
+            }));
+        }
+        out
     }
 
     fn cue_at_byte(&self, at: usize) -> usize {
@@ -496,6 +536,51 @@ impl<'a> Joined<'a> {
             }
         }
         out
+    }
+}
+
+/// A cue's timed words matched to its text in order, each word taking as many whitespace-separated tokens as its
+/// own text has; ranges are bytes of the cue's trimmed text, plus `shift`. Words left when the tokens run out are
+/// dropped.
+fn cue_words(cue: &Cue, shift: usize) -> Vec<TimedWord> {
+    let piece = cue.text.trim();
+    let base = piece.as_ptr() as usize;
+    let mut tokens = piece.split_whitespace().map(|token| {
+        let start = token.as_ptr() as usize - base;
+        start..start + token.len()
+    });
+    let mut out = Vec::new();
+    for word in &cue.words {
+        let count = word.text.split_whitespace().count().max(1);
+        let Some(first) = tokens.next() else {
+            break;
+        };
+        let last = (1..count)
+            .filter_map(|_| tokens.next())
+            .last()
+            .unwrap_or(first.clone());
+        out.push(TimedWord {
+            range: first.start + shift..last.end + shift,
+            start: word.start,
+        });
+    }
+    out
+}
+
+impl Paragraph {
+    /// The word being spoken at `t` inside sentence `sentence`: the last of its timed words started by `t`.
+    pub fn word_at(&self, sentence: usize, t: Duration) -> Option<&TimedWord> {
+        let range = self.sentences.get(sentence)?.range.clone();
+        self.words
+            .iter()
+            .filter(|w| w.range.start >= range.start && w.range.end <= range.end)
+            .take_while(|w| w.start <= t)
+            .last()
+    }
+
+    /// The timed word holding byte `at` of the text, if any.
+    pub fn word_at_byte(&self, at: usize) -> Option<&TimedWord> {
+        self.words.iter().find(|w| w.range.contains(&at))
     }
 }
 
@@ -729,8 +814,28 @@ mod tests {
                 text: text.to_owned(),
             })
             .collect();
-        let p = Paragraphs::build(&transcript(vec![c]));
+        let p = Paragraphs::build(&transcript(vec![c.clone()]));
         assert_eq!(shape(&p), [["0 Yes.", "2500 We did it"]]);
+        let para = &p.paragraphs[0];
+        let heard = |sentence, at_ms| {
+            para.word_at(sentence, ms(at_ms))
+                .map(|w| &para.text[w.range.clone()])
+        };
+        assert_eq!(heard(1, 2400), None, "before the sentence's first word");
+        assert_eq!(heard(1, 2500), Some("We"));
+        assert_eq!(heard(1, 3200), Some("did"));
+        assert_eq!(heard(1, 9000), Some("it"));
+        assert_eq!(
+            heard(0, 9000),
+            Some("Yes."),
+            "only the sentence's own words"
+        );
+        assert_eq!(
+            para.word_at_byte("Yes. We d".len()).map(|w| w.start),
+            Some(ms(3000))
+        );
+        let published = Paragraphs::as_published(&transcript(vec![c]));
+        assert_eq!(published.paragraphs[0].words.len(), 4);
     }
 
     #[test]
