@@ -190,7 +190,7 @@ impl Palette {
             },
             current_match_fill: Color32::from_rgb(255, 140, 40),
             word_fill: if dark {
-                Color32::from_rgb(130, 100, 25)
+                Color32::from_rgb(155, 118, 30)
             } else {
                 Color32::from_rgb(255, 205, 90)
             },
