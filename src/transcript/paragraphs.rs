@@ -3,14 +3,16 @@
 //! Published cues often break mid-sentence ("was. The trick there is…" / "interesting little twist…"), so the
 //! text reads in fragments. [`Paragraphs::build`] joins the consecutive cues of one speaker, splits the joined
 //! text into sentences (at `.`, `?`, `!` or `…` before a word that is not lowercase, with a few abbreviations kept
-//! whole), and groups
-//! sentences into paragraphs at speaker turns and pauses: a gap of more than [`PAUSE`] between cues, or a
-//! paragraph that would run longer than [`LONGEST_PARAGRAPH`].
+//! whole), and groups sentences into paragraphs at speaker turns and pauses: a gap of more than [`PAUSE`] between
+//! cues, or a paragraph that would run longer than [`LONGEST_PARAGRAPH`].
 //!
 //! Every sentence keeps its own start time, so the highlight and click-to-jump stay exact: a sentence that starts
 //! at a cue's start has that cue's time; one that starts inside a cue has the time of its word when the cue has
 //! word times, and otherwise a time interpolated by characters between the cue's start and its end (never past
 //! the next cue's start). Times only grow from one sentence to the next.
+//!
+//! Where the cues have word times, each block keeps its timed words ([`Paragraph::word_at`]) for the word-level
+//! highlight.
 //!
 //! [`Paragraphs::as_published`] gives the same shape with one paragraph per cue, so a view can show either.
 
