@@ -150,6 +150,8 @@ pub enum ExportFormat {
     Srt,
     /// `HH:MM:SS text` lines.
     Txt,
+    /// The paragraph view as a Markdown document, headed by the title (or the file's name).
+    Md,
 }
 
 /// How a subcommand that ran ended.
@@ -265,10 +267,19 @@ fn export_file(
         ExportFormat::Vtt => export::to_vtt(&transcript),
         ExportFormat::Srt => export::to_srt(&transcript),
         ExportFormat::Txt => export::to_txt(&transcript),
+        ExportFormat::Md => export::to_markdown(&transcript, &file_stem(file)),
     };
     out.write_all(text.as_bytes())
         .context("cannot write the output")?;
     Ok(())
+}
+
+/// The file's name without its extension: a Markdown document's title when the transcript has none.
+fn file_stem(path: &Path) -> String {
+    path.file_stem().map_or_else(
+        || episode::file_name(path),
+        |s| s.to_string_lossy().into_owned(),
+    )
 }
 
 fn info(path: &Path, out: &mut dyn Write) -> anyhow::Result<()> {

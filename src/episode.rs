@@ -73,8 +73,9 @@ impl EpisodeFiles {
 pub struct TranscriptChoice {
     /// The file.
     pub path: PathBuf,
-    /// The transcript, or a one-line reason it could not be read.
-    pub result: Result<Transcript, String>,
+    /// The transcript, or a one-line reason it could not be read. Shared, so the window can build its paragraphs
+    /// on another thread without copying it.
+    pub result: Result<std::sync::Arc<Transcript>, String>,
 }
 
 impl TranscriptChoice {
@@ -310,7 +311,9 @@ pub fn read_choices_until(
         .take_while(|_| !cancelled())
         .map(|path| TranscriptChoice {
             path: path.clone(),
-            result: read_transcript(path).map_err(|e| format!("{e:#}")),
+            result: read_transcript(path)
+                .map(std::sync::Arc::new)
+                .map_err(|e| format!("{e:#}")),
         })
         .collect();
     choices.sort_by_key(|c| {

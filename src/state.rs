@@ -47,6 +47,23 @@ pub struct Settings {
     pub speed: f32,
     /// Volume, 0 to 1.
     pub volume: f32,
+    /// Show the transcript as paragraphs (true) or as its lines were published (false).
+    pub paragraph_view: bool,
+    /// Light or dark, or as the system says.
+    pub theme: ThemeChoice,
+}
+
+/// The colours the window uses.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ThemeChoice {
+    /// Follow the system's light or dark preference.
+    #[default]
+    System,
+    /// Dark text on a light background.
+    Light,
+    /// Light text on a dark background.
+    Dark,
 }
 
 impl Default for Settings {
@@ -55,6 +72,8 @@ impl Default for Settings {
             font_size_pts: 17.0,
             speed: 1.0,
             volume: 1.0,
+            paragraph_view: true,
+            theme: ThemeChoice::System,
         }
     }
 }
@@ -702,8 +721,19 @@ mod tests {
             font_size_pts: 500.0,
             speed: f32::NAN,
             volume: -1.0,
+            ..Settings::default()
         }
         .sanitized();
         assert_eq!((s.font_size_pts, s.speed, s.volume), (40.0, 1.0, 0.0));
+    }
+
+    #[test]
+    fn settings_saved_before_a_field_existed_take_its_default() {
+        let s: Settings = serde_json::from_str(r#"{"font_size_pts": 20.0}"#).expect("parses");
+        assert!(s.paragraph_view, "paragraphs are the default");
+        assert_eq!(s.theme, ThemeChoice::System);
+        assert_eq!(s.font_size_pts, 20.0);
+        let s: Settings = serde_json::from_str(r#"{"theme": "light"}"#).expect("parses");
+        assert_eq!(s.theme, ThemeChoice::Light);
     }
 }

@@ -527,3 +527,22 @@ fn at_is_a_transcript_time_checked_where_the_remembered_map_puts_it() {
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
     assert!(stderr(&out).contains("past the end"), "{}", stderr(&out));
 }
+
+#[test]
+fn export_to_md_writes_the_paragraph_view_as_a_document() {
+    let out = readalong(&[
+        "export",
+        fixture("paragraphs/fragments.vtt").to_str().expect("utf-8"),
+        "--to",
+        "md",
+    ]);
+    assert!(out.status.success(), "export failed: {}", stderr(&out));
+    assert_eq!(
+        stdout(&out),
+        "# fragments\n\
+         \n[0:01] **Maya:** Welcome back. Today we look at why published captions break sentences. It was hard \
+         to read. The trick there is to join them again.\n\
+         \n[0:10] **Theo:** Happy to have you. I agree.\n\
+         \n[0:15] After a long pause, a new paragraph starts.\n"
+    );
+}

@@ -298,6 +298,9 @@ fn clicking_a_visible_line_does_not_scroll() {
 fn clicking_a_partly_hidden_line_does_not_scroll_it_into_view() {
     let dir = long_episode();
     let mut harness = harness_for(dir.path().to_path_buf());
+    // One row per line, so the top row can be cut in half.
+    harness.state_mut().send(Command::ToggleParagraphView);
+    settle(&mut harness);
     let row_pts = line_rect(&harness, 1).expect("line 1").top()
         - line_rect(&harness, 0).expect("line 0").top();
     // Five and a half rows down: the line at the top is cut in half.
@@ -781,4 +784,201 @@ fn audio_between_two_sync_points_that_the_transcript_lacks_lights_no_line() {
             .iter()
             .any(|t| t == "2 sync points")
     );
+}
+
+/// The sentences shown, each as (label start, start time): what a click on it must seek to.
+fn shown_sentences(harness: &Harness<'_, ReadalongApp>) -> Vec<(String, Duration)> {
+    harness
+        .state()
+        .blocks()
+        .paragraphs
+        .iter()
+        .flat_map(|p| {
+            p.sentences
+                .iter()
+                .map(|s| (p.text[s.range.clone()].to_owned(), s.start))
+        })
+        .collect()
+}
+
+#[test]
+fn paragraph_grouping_keeps_every_cues_time() {
+    let mut harness = harness_for(fixture("paragraphs/fragments.vtt"));
+    let blocks = harness.state().blocks().clone();
+    let texts: Vec<&str> = blocks.paragraphs.iter().map(|p| p.text.as_str()).collect();
+    assert_eq!(
+        texts,
+        [
+            "Welcome back. Today we look at why published captions break sentences. It was hard to read. \
+             The trick there is to join them again.",
+            "Happy to have you. I agree.",
+            "After a long pause, a new paragraph starts.",
+        ]
+    );
+    // A click on every sentence plays from that sentence's own start, and lights it.
+    for (text, start) in shown_sentences(&harness) {
+        harness.get_by_label_contains(&text).click();
+        harness.run();
+        assert_eq!(harness.state().heard_position(), start, "{text}");
+        let lit = harness.state().lit_sentence().expect("a lit sentence");
+        let para = &harness.state().blocks().paragraphs[lit.paragraph];
+        assert_eq!(&para.text[para.sentences[lit.sentence].range.clone()], text);
+    }
+    // Every cue's time lights the sentence that holds the cue's first word.
+    let cues = harness
+        .state()
+        .transcript()
+        .expect("a transcript")
+        .cues
+        .clone();
+    for (index, cue) in cues.iter().enumerate() {
+        harness.state_mut().send(Command::SeekTo(cue.start));
+        harness.run();
+        let (paragraph, byte) = blocks.locate(index, 0).expect("the cue is shown");
+        let want = blocks.paragraphs[paragraph].sentence_at_byte(byte);
+        let lit = harness.state().lit_sentence().expect("a lit sentence");
+        assert_eq!(
+            (lit.paragraph, lit.sentence),
+            (paragraph, want),
+            "cue {index}"
+        );
+        assert_eq!(harness.state().lit_cue(), Some(index));
+    }
+}
+
+#[test]
+fn the_view_menu_switches_between_paragraphs_and_lines_as_published() {
+    let mut harness = harness_for(fixture("paragraphs/fragments.vtt"));
+    assert!(harness.state().state().settings.paragraph_view);
+    assert_eq!(harness.state().blocks().len(), 3);
+    harness.get_by_label("View").click();
+    harness.run();
+    harness.get_by_label_contains("Lines as published").click();
+    settle(&mut harness);
+    assert!(
+        !harness.state().state().settings.paragraph_view,
+        "remembered"
+    );
+    assert_eq!(harness.state().blocks().len(), 6, "one row per cue");
+    harness.get_by_label_contains("hard to read. The trick there is, 0:05");
+    harness
+        .get_by_label_contains("Welcome back. Today we look at")
+        .click();
+    harness.run();
+    assert_eq!(harness.state().heard_position(), Duration::from_secs(1));
+    harness.key_press(Key::P);
+    settle(&mut harness);
+    assert!(harness.state().state().settings.paragraph_view);
+    assert_eq!(harness.state().blocks().len(), 3);
+    harness.get_by_label_contains("The trick there is to join them again.");
+}
+
+#[test]
+fn file_menu_offers_export_in_every_shape() {
+    let mut harness = harness_for(fixture("paragraphs/fragments.vtt"));
+    harness.get_by_label("File").click();
+    harness.run();
+    harness.get_by_label_contains("Export…").hover();
+    harness.run();
+    for label in ["WebVTT", "SubRip (SRT)", "JSON", "Text", "Markdown"] {
+        harness.get_by_label_contains(label);
+    }
+}
+
+#[test]
+fn the_view_menu_switches_the_theme_and_remembers_it() {
+    use readalong::state::ThemeChoice;
+    let mut harness = harness_for(fixture("paragraphs/fragments.vtt"));
+    assert_eq!(harness.state().state().settings.theme, ThemeChoice::System);
+    for (label, choice, theme) in [
+        ("Light", ThemeChoice::Light, egui::Theme::Light),
+        ("Dark", ThemeChoice::Dark, egui::Theme::Dark),
+    ] {
+        harness.get_by_label("View").click();
+        harness.run();
+        harness.get_by_label(label).click();
+        harness.run();
+        assert_eq!(harness.state().state().settings.theme, choice, "{label}");
+        assert_eq!(harness.ctx.theme(), theme, "{label}");
+        assert_eq!(
+            harness.ctx.style_of(harness.ctx.theme()).visuals.dark_mode,
+            theme == egui::Theme::Dark
+        );
+        harness.key_press(Key::Escape);
+        harness.run();
+    }
+    harness
+        .state_mut()
+        .send(Command::SetTheme(ThemeChoice::System));
+    harness.run();
+    assert_eq!(harness.state().state().settings.theme, ThemeChoice::System);
+}
+
+#[test]
+fn the_speaker_menu_shows_only_one_speakers_lines() {
+    let mut harness = harness_for(fixture("episode"));
+    let all = harness.state().blocks().len();
+    harness.get_by_label("View").click();
+    harness.run();
+    harness.get_by_label("Speakers").hover();
+    harness.run();
+    harness.get_by_label("Only Theo").click();
+    settle(&mut harness);
+    let blocks = harness.state().blocks();
+    assert!(blocks.len() < all);
+    assert!(
+        blocks
+            .paragraphs
+            .iter()
+            .all(|p| p.speaker.as_deref() == Some("Theo"))
+    );
+    assert!(
+        harness
+            .query_by_label_contains("Welcome back to the show")
+            .is_none()
+    );
+    harness.get_by_label_contains("showing only Theo's lines");
+    harness
+        .get_by_label_contains("The highlight tells me")
+        .click();
+    harness.run();
+    assert_eq!(
+        harness.state().heard_position(),
+        Duration::from_millis(14_500)
+    );
+    harness.state_mut().send(Command::FilterSpeaker(None));
+    settle(&mut harness);
+    assert_eq!(harness.state().blocks().len(), all);
+    harness.get_by_label_contains("Welcome back to the show");
+}
+
+#[test]
+fn a_click_on_a_timed_word_plays_from_that_word() {
+    let mut harness = harness_for(fixture("paragraphs/words.vtt"));
+    let sentence = harness.get_by_label_contains("How are you?").rect();
+    let click_at = |harness: &mut Harness<'_, ReadalongApp>, at: egui::Pos2| {
+        harness.hover_at(at);
+        harness.drag_at(at);
+        harness.drop_at(at);
+        harness.run();
+    };
+    // The first word, "How", is the sentence's start.
+    click_at(
+        &mut harness,
+        egui::pos2(sentence.left() + 4.0, sentence.center().y),
+    );
+    assert_eq!(harness.state().heard_position(), Duration::from_secs(3));
+    // The pointer on the sentence's last word, "you?", plays from that word.
+    click_at(
+        &mut harness,
+        egui::pos2(sentence.right() - 4.0, sentence.center().y),
+    );
+    assert_eq!(harness.state().heard_position(), Duration::from_secs(4));
+    let lit = harness.state().lit_sentence().expect("a lit sentence");
+    assert_eq!((lit.paragraph, lit.sentence), (0, 1));
+    let para = &harness.state().blocks().paragraphs[0];
+    let word = para
+        .word_at(lit.sentence, harness.state().heard_position())
+        .map(|w| &para.text[w.range.clone()]);
+    assert_eq!(word, Some("you?"), "the word heard is the one lit");
 }

@@ -7,7 +7,9 @@ use std::time::{Duration, Instant};
 
 use eframe::egui::{self, Context};
 
+use super::blocks::BlocksRequest;
 use super::command::{self, Command};
+use super::export_dialog::{self, ExportOutcome, ExportRequest};
 use super::library_panel;
 use super::opening::{Found, Opened};
 use super::transcript_view::Reveal;
@@ -16,6 +18,8 @@ use crate::audio::PlayerEvent;
 use crate::episode::{self, EpisodeFiles, TranscriptChoice};
 use crate::state::{self, FONT_SIZE_RANGE, SPEED_RANGE};
 use crate::trace::TraceEvent;
+use crate::transcript::export::Kind;
+use crate::transcript::paragraphs::{Paragraphs, SentenceId};
 
 /// What the file dialog thread answers.
 pub(super) enum DialogResult {
@@ -54,13 +58,30 @@ impl ReadalongApp {
         match command {
             Command::OpenFileDialog => self.start_dialog(ctx, DialogPurpose::OpenFile),
             Command::OpenFolderDialog => self.start_dialog(ctx, DialogPurpose::OpenFolder),
+            Command::Export(kind) => self.start_export(ctx, kind),
             Command::Open(path) => self.open(ctx, &path, None),
-            Command::SwitchTranscript(index) => self.switch_transcript(index),
+            Command::SwitchTranscript(index) => self.switch_transcript(ctx, index),
             Command::TogglePlay => self.toggle_play(),
             Command::SeekTo(to) => self.seek(to),
-            Command::SeekToCue(index) => {
-                self.seek_to_cue(index);
-                self.view.reveal(index, Reveal::Never);
+            Command::SeekToSentence(id) => {
+                self.seek_to_sentence(id);
+                self.view.reveal(id.paragraph, Reveal::Never);
+            }
+            Command::SeekToWord(id, start) => {
+                self.follow = true;
+                self.seek(start);
+                self.view.reveal(id.paragraph, Reveal::Never);
+            }
+            Command::ToggleParagraphView => self.toggle_paragraph_view(ctx),
+            Command::FilterSpeaker(name) => {
+                self.speaker_filter = name;
+                self.blocks_changed(ctx);
+                self.follow = true;
+            }
+            Command::SetTheme(choice) => {
+                self.state.settings.theme = choice;
+                super::theme::apply(ctx, choice);
+                self.store.save(&self.state);
             }
             Command::ScrollView(how) => {
                 self.set_follow(false);
@@ -135,7 +156,7 @@ impl ReadalongApp {
         self.audio = AudioStatus::NoFile;
         self.audio_request = None;
         self.episode = None;
-        self.transcript_changed();
+        self.transcript_changed(ctx);
         self.error = None;
         self.state.remember_recent(root);
         let audio_dirs = std::mem::take(&mut self.start_audio_dirs);
@@ -283,6 +304,53 @@ impl ReadalongApp {
         }
     }
 
+    fn start_export(&mut self, ctx: &Context, kind: Kind) {
+        let Some(episode) = self.episode.as_ref() else {
+            return;
+        };
+        let Some(transcript) = episode.transcript() else {
+            self.error = Some("There is no transcript to export.".to_owned());
+            return;
+        };
+        let stem = episode
+            .transcript_path()
+            .and_then(Path::file_stem)
+            .map_or_else(
+                || "transcript".to_owned(),
+                |s| s.to_string_lossy().into_owned(),
+            );
+        let request = ExportRequest {
+            transcript: transcript.clone(),
+            kind,
+            stem,
+            dialog_missing: file_dialog_missing(),
+        };
+        match export_dialog::start(ctx, request) {
+            Ok(rx) => self.export = Some(rx),
+            Err(e) => self.error = Some(e),
+        }
+    }
+
+    pub(super) fn handle_export(&mut self, ctx: &Context) {
+        let Some(rx) = &self.export else {
+            return;
+        };
+        match rx.try_recv() {
+            Ok(outcome) => {
+                self.export = None;
+                match outcome {
+                    ExportOutcome::Written(path) => {
+                        self.notice = Some(format!("exported to {}", path.display()))
+                    }
+                    ExportOutcome::Cancelled => {}
+                    ExportOutcome::Failed(message) => self.error = Some(message),
+                }
+            }
+            Err(mpsc::TryRecvError::Empty) => ctx.request_repaint_after(POLL_WAIT),
+            Err(mpsc::TryRecvError::Disconnected) => self.export = None,
+        }
+    }
+
     /// Starts opening an episode in the background; the current one stays until it is read.
     pub(super) fn open(&mut self, ctx: &Context, path: &Path, at: Option<Duration>) {
         self.opener.open(ctx, path, at);
@@ -360,7 +428,7 @@ impl ReadalongApp {
             .map(state::EpisodePlace::sync_map)
             .unwrap_or_default();
         self.sync_notice = None;
-        self.transcript_changed();
+        self.transcript_changed(ctx);
         // `--at` is a time in the transcript: it lands where that is heard in this audio.
         let at = at.map(|t| self.sync.to_audio(t).unwrap_or_default());
         let start = at.or(place.map(|p| p.position())).unwrap_or_default();
@@ -378,21 +446,27 @@ impl ReadalongApp {
         self.store.save(&self.state);
     }
 
-    fn switch_transcript(&mut self, index: usize) {
+    fn switch_transcript(&mut self, ctx: &Context, index: usize) {
         if let Some(episode) = self.episode.as_mut()
             && index < episode.choices.len()
         {
             episode.chosen = index;
             self.error = episode.choices[index].result.as_ref().err().cloned();
-            self.transcript_changed();
+            self.transcript_changed(ctx);
             self.save_place();
         }
     }
 
     /// Resets everything that depends on which transcript is shown.
-    fn transcript_changed(&mut self) {
-        self.generation += 1;
+    fn transcript_changed(&mut self, ctx: &Context) {
         self.lit = None;
+        self.speaker_filter = None;
+        // Nothing of the last transcript stays on screen while the new one's blocks are built.
+        self.blocks = Paragraphs::default();
+        self.lit_sentence = None;
+        self.generation += 1;
+        self.view = super::TranscriptView::default();
+        self.blocks_changed(ctx);
         self.follow = true;
         let query = self.search.query.clone();
         if self.search.open {
@@ -402,10 +476,51 @@ impl ReadalongApp {
                 None,
             );
         }
-        self.view = super::TranscriptView::default();
-        if let Some(cue) = self.cue_heard_at(self.heard_position()) {
-            self.view.reveal(cue, Reveal::Band);
+    }
+
+    /// Starts building the blocks shown (paragraphs or the lines as published, maybe one speaker's) on the
+    /// paragraphs thread; the blocks on screen stay until the new ones are ready ([`Self::handle_blocks`]).
+    fn blocks_changed(&mut self, ctx: &Context) {
+        match self
+            .episode
+            .as_ref()
+            .and_then(OpenEpisode::shared_transcript)
+        {
+            Some(transcript) => self.blocks_builder.build(
+                ctx,
+                BlocksRequest {
+                    transcript,
+                    paragraphs: self.state.settings.paragraph_view,
+                    speaker: self.speaker_filter.clone(),
+                },
+            ),
+            None => self.blocks_builder.cancel(),
         }
+    }
+
+    /// Shows the blocks built, in a fresh view at the place heard.
+    pub(super) fn handle_blocks(&mut self, ctx: &Context) {
+        let Some(blocks) = self.blocks_builder.poll() else {
+            if self.blocks_builder.is_building() {
+                ctx.request_repaint_after(POLL_WAIT);
+            }
+            return;
+        };
+        self.blocks = blocks;
+        self.generation += 1;
+        self.lit_sentence = None;
+        self.view = super::TranscriptView::default();
+        if let Some(id) = self.sentence_heard_at(self.heard_position()) {
+            self.view.reveal(id.paragraph, Reveal::Band);
+        }
+        self.update_lit();
+    }
+
+    fn toggle_paragraph_view(&mut self, ctx: &Context) {
+        self.state.settings.paragraph_view = !self.state.settings.paragraph_view;
+        self.store.save(&self.state);
+        self.blocks_changed(ctx);
+        self.follow = true;
     }
 
     fn toggle_play(&mut self) {
@@ -440,41 +555,50 @@ impl ReadalongApp {
         let cue = self.cue_heard_at(to);
         self.trace.record(TraceEvent::Seek, to, cue);
         if self.follow
-            && let Some(cue) = cue
+            && let Some(id) = self.sentence_heard_at(to)
         {
-            self.view.reveal(cue, Reveal::Band);
+            self.view.reveal(id.paragraph, Reveal::Band);
         }
         self.save_place_at(to);
     }
 
-    fn seek_to_cue(&mut self, index: usize) {
+    fn seek_to_sentence(&mut self, id: SentenceId) {
         if let Some(start) = self
-            .transcript()
-            .and_then(|t| self.sync.cue_start(t, index))
+            .blocks
+            .sentence(id)
+            .map(|s| self.sync.to_audio(s.start).unwrap_or_default())
         {
             self.follow = true;
             self.seek(start);
         }
     }
 
+    /// Up and Down: the previous or next sentence (a line, as published).
     fn step_line(&mut self, forward: bool) {
-        let Some(transcript) = self.transcript() else {
-            return;
-        };
-        let count = transcript.cues.len();
         let position = self.heard_position();
-        let target = match (self.sync.cue_at(transcript, position), forward) {
+        let target = match (self.sentence_heard_at(position), forward) {
+            (Some(id), _) => self.blocks.step(id, forward).or(Some(id)),
             // In a gap (an inserted ad) or before the first line: the lines around the position.
-            (None, true) => self.sync.cues_started(transcript, position),
-            (None, false) => match self.sync.cues_started(transcript, position).checked_sub(1) {
-                Some(i) => i,
-                None => return,
-            },
-            (Some(i), true) => i + 1,
-            (Some(i), false) => i.saturating_sub(1),
+            (None, forward) => {
+                let Some(transcript) = self.transcript() else {
+                    return;
+                };
+                let started = self.sync.cues_started(transcript, position);
+                let cue = if forward {
+                    Some(started)
+                } else {
+                    started.checked_sub(1)
+                };
+                match cue.and_then(|i| transcript.cues.get(i)) {
+                    Some(cue) => self.blocks.sentence_at(cue.start),
+                    None if forward => self.blocks.first(),
+                    None => return,
+                }
+            }
+        };
+        if let Some(id) = target {
+            self.seek_to_sentence(id);
         }
-        .min(count.saturating_sub(1));
-        self.seek_to_cue(target);
     }
 
     fn set_speed(&mut self, speed: f32) {
@@ -498,8 +622,8 @@ impl ReadalongApp {
 
     fn set_follow(&mut self, follow: bool) {
         self.follow = follow;
-        if follow && let Some(lit) = self.lit {
-            self.view.reveal(lit, Reveal::Band);
+        if follow && let Some(lit) = self.lit_sentence {
+            self.view.reveal(lit.paragraph, Reveal::Band);
         }
     }
 
@@ -520,9 +644,14 @@ impl ReadalongApp {
     }
 
     fn show_current_match(&mut self) {
-        if let Some(cue) = self.search.current_cue() {
+        let block = self
+            .search
+            .current
+            .and_then(|i| self.search.matches.get(i))
+            .and_then(|m| self.blocks.locate(m.cue, m.range.start));
+        if let Some((paragraph, _)) = block {
             self.follow = false;
-            self.view.reveal(cue, Reveal::Band);
+            self.view.reveal(paragraph, Reveal::Band);
         }
     }
 
@@ -597,10 +726,14 @@ impl ReadalongApp {
         if lit != self.lit {
             self.lit = lit;
             self.trace.record(TraceEvent::Highlight, position, lit);
+        }
+        let sentence = self.sentence_heard_at(position);
+        if sentence != self.lit_sentence {
+            self.lit_sentence = sentence;
             if self.follow
-                && let Some(index) = lit
+                && let Some(id) = sentence
             {
-                self.view.reveal(index, Reveal::IfNeeded);
+                self.view.reveal(id.paragraph, Reveal::IfNeeded);
             }
         }
     }
@@ -640,7 +773,8 @@ impl ReadalongApp {
         ctx.request_repaint_after(wait);
     }
 
-    /// When the lit line next changes: the next line's start, or a gap's start or end.
+    /// When what is lit next changes: the next line's or sentence's start, the next word's, or a
+    /// gap's start or end, in audio time.
     fn next_cue_change(&self, position: Duration) -> Option<Duration> {
         let transcript = self.transcript()?;
         let next = self.sync.cues_started(transcript, position);
@@ -651,12 +785,29 @@ impl ReadalongApp {
             .into_iter()
             .flat_map(|(start, end)| [start, end])
             .find(|&edge| edge > position);
-        next_start.into_iter().chain(gap_edge).min()
+        // A sentence can start inside a cue; the word lit changes at the next word's start.
+        let in_transcript = self.sync.to_transcript(position);
+        let sentence = in_transcript.and_then(|t| self.blocks.next_start_after(t));
+        let word = in_transcript.and_then(|t| {
+            self.lit_sentence
+                .and_then(|id| self.blocks.paragraphs.get(id.paragraph))
+                .and_then(|p| p.words.iter().map(|w| w.start).find(|&s| s > t))
+        });
+        let mapped = sentence
+            .into_iter()
+            .chain(word)
+            .filter_map(|t| self.sync.to_audio(t));
+        next_start.into_iter().chain(gap_edge).chain(mapped).min()
     }
 
     /// The line heard at audio time `position`, through the episode's sync map.
     pub(super) fn cue_heard_at(&self, position: Duration) -> Option<usize> {
         self.sync.cue_at(self.transcript()?, position)
+    }
+
+    /// The sentence heard at audio time `position`, through the episode's sync map.
+    pub(super) fn sentence_heard_at(&self, position: Duration) -> Option<SentenceId> {
+        self.blocks.sentence_at(self.sync.to_transcript(position)?)
     }
 
     /// Remembers where the open episode is now and hands the state to the writer thread.
@@ -695,12 +846,12 @@ impl ReadalongApp {
 
     /// Ties line `index` (or the line under the pointer, else the current search match) to the
     /// position heard now.
-    fn sync_line_now(&mut self, index: Option<usize>) {
-        let index = index
-            .or(self.view.hovered_row())
-            .or(self.search.current_cue());
-        let Some(start) = index.and_then(|i| self.transcript()?.cues.get(i).map(|c| c.start))
-        else {
+    fn sync_line_now(&mut self, start: Option<Duration>) {
+        let search_cue = self
+            .search
+            .current_cue()
+            .and_then(|i| Some(self.transcript()?.cues.get(i)?.start));
+        let Some(start) = start.or(self.view.hovered_start()).or(search_cue) else {
             self.sync_notice = Some(
                 "to sync, point at the line you hear (or right-click it) and press S".to_owned(),
             );

@@ -7,6 +7,9 @@ use std::time::Duration;
 use eframe::egui::{self, Key, KeyboardShortcut, Modifiers};
 
 use super::follow::ViewScroll;
+use crate::state::ThemeChoice;
+use crate::transcript::export::Kind;
+use crate::transcript::paragraphs::SentenceId;
 
 /// How far Left skips back.
 pub const SKIP_BACK: Duration = Duration::from_secs(15);
@@ -24,6 +27,8 @@ pub enum Command {
     OpenFileDialog,
     /// Show the native dialog to pick an episode folder.
     OpenFolderDialog,
+    /// Ask where to save the transcript shown, and write it there in this shape.
+    Export(Kind),
     /// Open an episode folder, audio file or transcript file.
     Open(PathBuf),
     /// Show another transcript of the same episode (index into the episode's choices).
@@ -32,8 +37,16 @@ pub enum Command {
     TogglePlay,
     /// Jump to a time (playing stays playing, paused stays paused).
     SeekTo(Duration),
-    /// Play from a clicked line; the view does not scroll (the line is where the reader clicked).
-    SeekToCue(usize),
+    /// Play from a clicked sentence; the view does not scroll (the sentence is where the reader clicked).
+    SeekToSentence(SentenceId),
+    /// Play from a clicked word (its sentence and its time); the view does not scroll.
+    SeekToWord(SentenceId, Duration),
+    /// Show paragraphs (the default) or the lines as published, and remember the choice.
+    ToggleParagraphView,
+    /// Show only this speaker's lines (`None`: everyone's).
+    FilterSpeaker(Option<String>),
+    /// Use light or dark colours, or follow the system, and remember the choice.
+    SetTheme(ThemeChoice),
     /// Scroll the transcript from the keyboard (Home, End, Page Up, Page Down); stops following,
     /// as a scroll by hand does.
     ScrollView(ViewScroll),
@@ -106,9 +119,9 @@ pub enum Command {
     NudgeOffset(i64),
     /// Set the transcript's offset against the audio, in milliseconds.
     SetOffset(i64),
-    /// "This line is playing now": tie this line's time to the position heard now. `None` means
-    /// the line under the pointer, else the current search match.
-    SyncLineNow(Option<usize>),
+    /// "This line is playing now": tie this transcript time (a sentence's start) to the position
+    /// heard now. `None` means the sentence under the pointer, else the current search match.
+    SyncLineNow(Option<Duration>),
     /// Remove sync point `index` (in transcript order).
     RemoveSyncPoint(usize),
     /// Show or hide the Sync popover.
@@ -270,6 +283,12 @@ pub fn bindings() -> Vec<Binding> {
             &[(NONE, Key::S)],
             "The line under the pointer is playing now (sync)",
             Command::SyncLineNow(None),
+        ),
+        bind(
+            NotTyping,
+            &[(NONE, Key::P)],
+            "Paragraphs or lines as published",
+            Command::ToggleParagraphView,
         ),
         bind(
             Global,

@@ -2,7 +2,9 @@
 //! Commands are applied in `apply.rs`; episodes are read off the UI thread by `opening.rs`.
 
 mod apply;
+pub mod blocks;
 pub mod command;
+pub mod export_dialog;
 pub mod follow;
 pub mod help;
 pub mod library_panel;
@@ -29,6 +31,7 @@ use crate::episode::{EpisodeFiles, TranscriptChoice, file_name};
 use crate::state::{State, StateStore};
 use crate::trace::{Trace, TraceEvent};
 use crate::transcript::Transcript;
+use crate::transcript::paragraphs::{Paragraphs, SentenceId};
 use crate::transcript::sync::SyncMap;
 pub use command::Command;
 use opening::Opener;
@@ -102,7 +105,16 @@ struct OpenEpisode {
 
 impl OpenEpisode {
     fn transcript(&self) -> Option<&Transcript> {
-        self.choices.get(self.chosen)?.result.as_ref().ok()
+        self.choices
+            .get(self.chosen)?
+            .result
+            .as_ref()
+            .ok()
+            .map(Arc::as_ref)
+    }
+
+    fn shared_transcript(&self) -> Option<Arc<Transcript>> {
+        self.choices.get(self.chosen)?.result.as_ref().ok().cloned()
     }
 
     fn transcript_path(&self) -> Option<&std::path::Path> {
@@ -129,9 +141,16 @@ pub struct ReadalongApp {
     error: Option<String>,
     notice: Option<String>,
     dialog: Option<(Receiver<apply::DialogResult>, apply::DialogPurpose)>,
+    export: Option<Receiver<export_dialog::ExportOutcome>>,
     builtin_dialog: Option<String>,
     trace: Trace,
     lit: Option<usize>,
+    /// The blocks shown: paragraphs, or the cues as published.
+    blocks: Paragraphs,
+    blocks_builder: blocks::BlocksBuilder,
+    lit_sentence: Option<SentenceId>,
+    /// Show only this speaker's lines.
+    speaker_filter: Option<String>,
     generation: u64,
     pending: Vec<Command>,
     seek_bar_px: f32,
@@ -177,6 +196,7 @@ impl ReadalongApp {
             .map(|d| std::fs::canonicalize(d).unwrap_or_else(|_| d.clone()))
             .collect();
         app.background = theme::Background::install(&cc.egui_ctx);
+        theme::apply(&cc.egui_ctx, app.state.settings.theme);
         if options.handle_signals {
             app.quit = signals::watch(&cc.egui_ctx);
         }
@@ -219,9 +239,14 @@ impl ReadalongApp {
             error: None,
             notice: None,
             dialog: None,
+            export: None,
             builtin_dialog: None,
             trace: Trace::from_env(),
             lit: None,
+            blocks: Paragraphs::default(),
+            blocks_builder: blocks::BlocksBuilder::default(),
+            lit_sentence: None,
+            speaker_filter: None,
             generation: 0,
             pending: Vec::new(),
             seek_bar_px: 0.0,
@@ -268,6 +293,16 @@ impl ReadalongApp {
         &self.sync
     }
 
+    /// The sentence lit: its block (a paragraph, or a line as published) and its place in the block.
+    pub fn lit_sentence(&self) -> Option<SentenceId> {
+        self.lit_sentence
+    }
+
+    /// The blocks shown: paragraphs, or the lines as published.
+    pub fn blocks(&self) -> &Paragraphs {
+        &self.blocks
+    }
+
     /// The error shown to the user, if any.
     pub fn error(&self) -> Option<&str> {
         self.error.as_deref()
@@ -278,6 +313,7 @@ impl ReadalongApp {
         self.opener.reading().is_some()
             || matches!(self.audio, AudioStatus::Loading { .. })
             || self.library.as_ref().is_some_and(|l| l.is_busy())
+            || self.blocks_builder.is_building()
     }
 
     /// The open library's panel, when a library is open.
@@ -318,6 +354,13 @@ impl ReadalongApp {
             chosen: self.episode.as_ref().map_or(0, |e| e.chosen),
             follow: self.follow,
             library: self.library.as_ref().map(|l| l.visible),
+            paragraph_view: self.state.settings.paragraph_view,
+            theme: self.state.settings.theme,
+            speakers: self
+                .transcript()
+                .map(|t| t.speakers().into_iter().map(str::to_owned).collect())
+                .unwrap_or_default(),
+            speaker_filter: self.speaker_filter.clone(),
         };
         let commands = egui::Panel::top("top-bar")
             .show(ui, |ui| top_bar::top_bar_ui(ui, &input, &mut self.search))
@@ -365,6 +408,9 @@ impl ReadalongApp {
             );
         }
         items.extend(self.library_status_items());
+        if let Some(name) = &self.speaker_filter {
+            items.push(StatusItem::info(format!("showing only {name}'s lines")));
+        }
         items.extend(self.audio_status_item());
         items.extend(self.transcript_status_items());
         items.extend(self.sync_status_items());
@@ -512,11 +558,12 @@ impl ReadalongApp {
         let commands = egui::CentralPanel::default()
             .show(ui, |ui| {
                 match self.episode.as_ref().and_then(OpenEpisode::transcript) {
-                    Some(transcript) => {
+                    Some(_) => {
                         let input = ViewInput {
-                            transcript,
+                            blocks: &self.blocks,
                             generation: self.generation,
-                            current: self.lit,
+                            current: self.lit_sentence,
+                            heard: self.player.heard_position(),
                             matches: &self.search.matches,
                             current_match: self.search.current,
                             font_size_pts: self.state.settings.font_size_pts,
@@ -539,11 +586,9 @@ impl ReadalongApp {
         }
         // A click that closes a menu or dropdown only closes it; it never seeks.
         let clicked_away = self.popup_was_open;
-        self.pending.extend(
-            commands
-                .into_iter()
-                .filter(|c| !(clicked_away && matches!(c, Command::SeekToCue(_)))),
-        );
+        self.pending.extend(commands.into_iter().filter(|c| {
+            !(clicked_away && matches!(c, Command::SeekToSentence(_) | Command::SeekToWord(..)))
+        }));
     }
 
     fn overlays(&mut self, ui: &Ui) {
@@ -593,8 +638,10 @@ impl eframe::App for ReadalongApp {
         self.handle_quit_request(ctx);
         self.handle_opened(ctx);
         self.handle_library();
+        self.handle_blocks(ctx);
         self.handle_player_events();
         self.handle_dialog(ctx);
+        self.handle_export(ctx);
         self.handle_dropped_files(ctx);
         self.popup_was_open = egui::Popup::is_any_open(ctx);
         self.handle_keys(ctx);

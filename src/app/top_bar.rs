@@ -6,6 +6,8 @@ use eframe::egui::{self, Ui};
 
 use super::command::{self, Command};
 use super::search_bar::{self, SearchState};
+use crate::state::ThemeChoice;
+use crate::transcript::export::Kind;
 
 /// Below this width an open search box goes on a row of its own.
 const SEARCH_ROW_BELOW_PTS: f32 = 900.0;
@@ -26,6 +28,14 @@ pub struct TopBarInput<'a> {
     pub follow: bool,
     /// Whether a library is open, and its episode list shows.
     pub library: Option<bool>,
+    /// True when the transcript shows as paragraphs, false for the lines as published.
+    pub paragraph_view: bool,
+    /// The theme chosen.
+    pub theme: ThemeChoice,
+    /// The named speakers, in order of first appearance.
+    pub speakers: Vec<String>,
+    /// The one speaker whose lines are shown, if only one's are.
+    pub speaker_filter: Option<String>,
 }
 
 /// Draws the bar and returns the commands given.
@@ -88,6 +98,11 @@ fn file_menu_ui(ui: &mut Ui, input: &TopBarInput<'_>, commands: &mut Vec<Command
             commands,
         );
     }
+    ui.menu_button("Export…", |ui| {
+        for kind in Kind::ALL {
+            menu_item_ui(ui, kind.label(), Command::Export(kind), commands);
+        }
+    });
     ui.menu_button("Recent", |ui| {
         if input.recent.is_empty() {
             ui.label("Nothing opened yet");
@@ -120,6 +135,48 @@ fn view_menu_ui(ui: &mut Ui, input: &TopBarInput<'_>, commands: &mut Vec<Command
             Command::FocusLibrarySearch,
             commands,
         );
+    }
+    ui.separator();
+    let views = [(true, "Paragraphs"), (false, "Lines as published")];
+    for (paragraphs, label) in views {
+        let mut button = egui::Button::selectable(input.paragraph_view == paragraphs, label);
+        if let Some(keys) = command::key_text_for(&Command::ToggleParagraphView) {
+            button = button.shortcut_text(keys);
+        }
+        if ui.add(button).clicked() && input.paragraph_view != paragraphs {
+            commands.push(Command::ToggleParagraphView);
+        }
+    }
+    if !input.speakers.is_empty() {
+        ui.menu_button("Speakers", |ui| speaker_menu_ui(ui, input, commands));
+    }
+    ui.separator();
+    ui.label("Theme");
+    let themes = [
+        (ThemeChoice::System, "System theme"),
+        (ThemeChoice::Light, "Light"),
+        (ThemeChoice::Dark, "Dark"),
+    ];
+    for (choice, label) in themes {
+        if ui.radio(input.theme == choice, label).clicked() && input.theme != choice {
+            commands.push(Command::SetTheme(choice));
+        }
+    }
+}
+
+/// "Everyone", then each named speaker: picking one shows only their lines.
+fn speaker_menu_ui(ui: &mut Ui, input: &TopBarInput<'_>, commands: &mut Vec<Command>) {
+    if ui
+        .radio(input.speaker_filter.is_none(), "Everyone")
+        .clicked()
+    {
+        commands.push(Command::FilterSpeaker(None));
+    }
+    for name in &input.speakers {
+        let chosen = input.speaker_filter.as_ref() == Some(name);
+        if ui.radio(chosen, format!("Only {name}")).clicked() && !chosen {
+            commands.push(Command::FilterSpeaker(Some(name.clone())));
+        }
     }
 }
 

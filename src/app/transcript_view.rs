@@ -1,23 +1,32 @@
-//! The transcript panel: lays out only the rows in view, lights the spoken line, marks matches, follows the audio.
+//! The transcript panel: lays out only the rows in view, lights the spoken sentence, marks matches, follows the
+//! audio.
+//!
+//! A row is one block of [`Paragraphs`]: a paragraph in the paragraph view, a cue as published. Each sentence in a
+//! row is its own clickable widget with an accessible label; a click anywhere on a row plays from the sentence
+//! under the pointer.
 //!
 //! Every row starts with a height estimated from its length; a row is laid out only when it is drawn or about to
 //! be, and its measured height then replaces the estimate (see [`super::follow::RowHeights`]). Where the view
 //! scrolls is decided by [`super::follow`]; this file turns those decisions into egui calls.
 
+use std::cell::Cell;
 use std::ops::Range;
 use std::sync::Arc;
+use std::time::Duration;
 
 use eframe::egui::{
     self, Align2, Color32, FontId, Galley, Pos2, Rect, Role, ScrollArea, Sense, Stroke, TextFormat,
-    Ui, Vec2, WidgetInfo, containers::scroll_area::ScrollAreaOutput, pos2, text::LayoutJob, vec2,
+    Ui, Vec2, WidgetInfo, containers::scroll_area::ScrollAreaOutput, pos2, text::CCursor,
+    text::LayoutJob, vec2,
 };
 
 use super::command::Command;
-use super::follow::{self, Anchor, RowHeights, ViewGeometry};
+use super::follow::{self, Anchor, RowHeights, RowSpan, ViewGeometry};
 pub use super::follow::{Reveal, ViewScroll};
 use crate::timefmt;
+use crate::transcript::paragraphs::{Paragraph, Paragraphs, SentenceId, TimedWord};
+use crate::transcript::search::Match;
 use crate::transcript::sync::SyncMap;
-use crate::transcript::{Cue, Transcript, search::Match};
 
 /// Vertical space around a row's text, in points.
 const ROW_PAD_Y: f32 = 5.0;
@@ -28,12 +37,14 @@ const SAMPLE_TEXT: &str = "The quick brown fox jumps over the lazy dog, then res
 
 /// What the view shows this frame.
 pub struct ViewInput<'a> {
-    /// The transcript.
-    pub transcript: &'a Transcript,
+    /// The blocks shown: paragraphs, or the cues as published.
+    pub blocks: &'a Paragraphs,
     /// Changes whenever a different transcript is shown, so cached row heights and the scroll offset are dropped.
     pub generation: u64,
-    /// The line being heard.
-    pub current: Option<usize>,
+    /// The sentence being heard.
+    pub current: Option<SentenceId>,
+    /// The position heard, to light the word being spoken where the transcript has word times.
+    pub heard: std::time::Duration,
     /// Search matches, sorted by cue then position.
     pub matches: &'a [Match],
     /// The match the reader is on.
@@ -63,14 +74,12 @@ struct RowFacts {
 }
 
 impl RowFacts {
-    fn gather(transcript: &Transcript, generation: u64) -> Self {
-        let count = |cue: &Cue| u32::try_from(cue.text.chars().count()).unwrap_or(u32::MAX);
+    fn gather(blocks: &Paragraphs, generation: u64) -> Self {
+        let count = |p: &Paragraph| u32::try_from(p.text.chars().count()).unwrap_or(u32::MAX);
         RowFacts {
             generation: Some(generation),
-            chars: transcript.cues.iter().map(count).collect(),
-            turns: (0..transcript.cues.len())
-                .map(|index| transcript.starts_turn(index))
-                .collect(),
+            chars: blocks.paragraphs.iter().map(count).collect(),
+            turns: blocks.paragraphs.iter().map(|p| p.turn).collect(),
         }
     }
 }
@@ -145,12 +154,25 @@ pub struct TranscriptView {
     /// Rows have been drawn since this view was made, and whether that was already reported.
     rows_drawn: bool,
     rows_drawn_reported: bool,
-    /// The row under the pointer last frame, for "this line is playing now" from the keyboard.
-    hovered: Option<usize>,
+    /// The start (transcript time) of the sentence under the pointer last frame, for "this line
+    /// is playing now" from the keyboard.
+    hovered: Option<Duration>,
+    /// The start of the sentence whose right-click menu is open.
+    menu_start: Cell<Option<Duration>>,
+}
+
+/// What drawing one block gives back.
+#[derive(Default)]
+struct RowOutput {
+    /// What a click or the right-click menu asks for.
+    command: Option<Command>,
+    /// The start (transcript time) of the sentence under the pointer.
+    hovered: Option<Duration>,
 }
 
 /// Colours for one frame, taken from the theme.
 struct Palette {
+    dark: bool,
     text: Color32,
     weak: Color32,
     speaker: Color32,
@@ -158,6 +180,7 @@ struct Palette {
     hover_fill: Color32,
     match_fill: Color32,
     current_match_fill: Color32,
+    word_fill: Color32,
 }
 
 impl Palette {
@@ -165,6 +188,7 @@ impl Palette {
         let v = ui.visuals();
         let dark = v.dark_mode;
         Palette {
+            dark,
             text: v.strong_text_color(),
             weak: v.weak_text_color(),
             speaker: if dark {
@@ -184,6 +208,11 @@ impl Palette {
                 Color32::from_rgb(170, 230, 180)
             },
             current_match_fill: Color32::from_rgb(255, 140, 40),
+            word_fill: if dark {
+                Color32::from_rgb(155, 118, 30)
+            } else {
+                Color32::from_rgb(255, 205, 90)
+            },
         }
     }
 }
@@ -214,8 +243,8 @@ impl TranscriptView {
         self.pending = Some(Pending::Scroll(how));
     }
 
-    /// The row under the pointer when the view was last drawn.
-    pub fn hovered_row(&self) -> Option<usize> {
+    /// The start (transcript time) of the sentence under the pointer when the view was last drawn.
+    pub fn hovered_start(&self) -> Option<Duration> {
         self.hovered
     }
 
@@ -294,7 +323,7 @@ impl TranscriptView {
             (None | Some(Pending::Reveal(_, Reveal::IfNeeded)), Some(lit))
                 if resized && input.follow =>
             {
-                Some(Pending::Reveal(lit, Reveal::Band))
+                Some(Pending::Reveal(lit.paragraph, Reveal::Band))
             }
             (pending, _) => pending,
         }
@@ -343,7 +372,39 @@ impl TranscriptView {
         }
         self.measure_around(ui, input, index, 2.0 * height_pts, 2.0 * height_pts);
         let view = self.geometry(self.stay_offset(stay, height_pts), height_pts);
-        follow::reveal_offset(self.rows.span(index), view, how)
+        let span = self
+            .lit_sentence_span(ui, input, index)
+            .unwrap_or_else(|| self.rows.span(index));
+        follow::reveal_offset(span, view, how)
+    }
+
+    /// Where the lit sentence is, when it is in block `index` with other sentences: a paragraph can be taller than
+    /// the view, and it is the sentence being heard that must stay in sight.
+    fn lit_sentence_span(&self, ui: &Ui, input: &ViewInput<'_>, index: usize) -> Option<RowSpan> {
+        let lit = input.current.filter(|c| c.paragraph == index)?;
+        let para = input.blocks.paragraphs.get(index)?;
+        if para.sentences.len() < 2 {
+            return None;
+        }
+        let sentence = para.sentences.get(lit.sentence)?;
+        let font = FontId::proportional(self.metrics.font_size_pts);
+        let job = LayoutJob::simple(
+            para.text.clone(),
+            font,
+            Color32::WHITE,
+            self.metrics.text_width_pts,
+        );
+        let galley = ui.fonts_mut(|f| f.layout_job(job));
+        let start = para.text[..sentence.range.start].chars().count();
+        let end = start + para.text[sentence.range.clone()].chars().count();
+        let top = galley.pos_from_cursor(CCursor::new(start)).top();
+        let bottom = galley.pos_from_cursor(CCursor::new(end)).bottom();
+        let row = self.rows.span(index);
+        let text_top_pts = row.top_pts + f64::from(ROW_PAD_Y + self.metrics.header_pts(para.turn));
+        Some(RowSpan {
+            top_pts: text_top_pts + f64::from(top),
+            height_pts: f64::from((bottom - top).max(0.0)),
+        })
     }
 
     /// Where `stay` is now, limited to the content.
@@ -371,7 +432,7 @@ impl TranscriptView {
             return false;
         }
         if self.facts.generation != Some(input.generation) {
-            self.facts = RowFacts::gather(input.transcript, input.generation);
+            self.facts = RowFacts::gather(input.blocks, input.generation);
             self.quiet_row = None;
         }
         let metrics = Metrics::of(ui, width_pts, input.font_size_pts);
@@ -401,7 +462,7 @@ impl TranscriptView {
         self.rows
             .measure_around(index, above_pts, below_pts, |row| {
                 let turn = turns.get(row).copied().unwrap_or(false);
-                f64::from(exact_height_pts(ui, input.transcript, &metrics, turn, row))
+                f64::from(exact_height_pts(ui, input.blocks, &metrics, turn, row))
             });
     }
 
@@ -434,15 +495,17 @@ impl TranscriptView {
                 pos2(view_min.x, top),
                 vec2(self.metrics.row_width_pts, span.height_pts as f32),
             );
-            if ui.rect_contains_pointer(rect) {
-                self.hovered = Some(index);
+            let output = self.row_ui(ui, rect, index, input, &palette);
+            if output.hovered.is_some() {
+                self.hovered = output.hovered;
             }
-            commands.extend(self.row_ui(ui, rect, index, input, &palette));
+            commands.extend(output.command);
             self.rows_drawn = true;
         }
     }
 
-    /// Draws one line; returns what a click or its right-click menu asks for.
+    /// Draws one block; returns what a click or its right-click menu asks for, and the start of
+    /// the sentence under the pointer.
     fn row_ui(
         &self,
         ui: &mut Ui,
@@ -450,52 +513,73 @@ impl TranscriptView {
         index: usize,
         input: &ViewInput<'_>,
         palette: &Palette,
-    ) -> Option<Command> {
-        let cue = input.transcript.cues.get(index)?;
-        let response = ui.interact(rect, ui.scope_id().with(("cue", index)), Sense::click());
-        let mut command = response.clicked().then_some(Command::SeekToCue(index));
-        response.context_menu(|ui| {
-            if ui.button("This line is playing now").clicked() {
-                command = Some(Command::SyncLineNow(Some(index)));
-            }
-        });
-        let heard_start = input
-            .sync
-            .cue_start(input.transcript, index)
-            .unwrap_or_default();
-        let label = row_label(cue, heard_start);
-        response.widget_info(|| WidgetInfo::labeled(Role::Button, true, &label));
-        let painter = ui.painter_at(rect);
-        let is_current = input.current == Some(index);
-        if is_current {
-            painter.rect_filled(rect, 4.0, palette.current_fill);
-        } else if response.hovered() {
-            painter.rect_filled(rect, 4.0, palette.hover_fill);
+    ) -> RowOutput {
+        let Some(para) = input.blocks.paragraphs.get(index) else {
+            return RowOutput::default();
+        };
+        let single = para.sentences.len() == 1;
+        let response = ui.interact(rect, ui.scope_id().with(("row", index)), Sense::click());
+        if single {
+            let label = sentence_label(para, 0, input.sync);
+            response.widget_info(|| WidgetInfo::labeled(Role::Button, true, &label));
         }
+        let painter = ui.painter_at(rect);
+        let lit = input
+            .current
+            .filter(|c| c.paragraph == index)
+            .map(|c| c.sentence);
         let size = input.font_size_pts;
         let text_left = rect.left() + gutter_width(size);
         let mut y = rect.top() + ROW_PAD_Y;
-        if self.facts.turns.get(index).copied().unwrap_or(false) {
-            let name = cue.speaker.as_deref().unwrap_or("» new speaker");
+        if para.turn {
+            let (name, colour) = match para.speaker.as_deref() {
+                Some(name) => {
+                    let index = input.blocks.speaker_index(name).unwrap_or_default();
+                    (name, super::theme::speaker_colour(index, palette.dark))
+                }
+                None => ("» new speaker", palette.speaker),
+            };
             painter.text(
                 pos2(text_left, y),
                 Align2::LEFT_TOP,
                 name,
                 FontId::proportional(size * 0.8),
-                palette.speaker,
+                colour,
             );
             y += self.metrics.speaker_height_pts;
+        }
+        let galley_pos = pos2(text_left, y);
+        // Laid out once plain to find the sentence under the pointer, then with the marks.
+        let plain = self.text_galley(ui, para, index, input, palette, Marks::default());
+        let pointer = ui
+            .ctx()
+            .pointer_hover_pos()
+            // Layer-aware: a menu or popup over the row hides it from the pointer.
+            .filter(|_| ui.rect_contains_pointer(rect));
+        let hovered_byte = pointer.map(|pos| byte_under(para, &plain, pos - galley_pos));
+        let hovered = hovered_byte.map(|byte| para.sentence_at_byte(byte));
+        if single && lit.is_some() {
+            painter.rect_filled(rect, 4.0, palette.current_fill);
+        } else if single && hovered.is_some() {
+            painter.rect_filled(rect, 4.0, palette.hover_fill);
         }
         painter.text(
             pos2(rect.left() + 4.0, y + size * 0.15),
             Align2::LEFT_TOP,
-            timefmt::clock(heard_start),
+            timefmt::clock(input.sync.to_audio(para.start()).unwrap_or_default()),
             FontId::monospace(size * 0.7),
             palette.weak,
         );
-        let galley = self.text_galley(ui, index, input, palette);
-        painter.galley(pos2(text_left, y), galley, palette.text);
-        if is_current {
+        let marks = Marks {
+            lit: lit.filter(|_| !single),
+            hovered: hovered.filter(|_| !single),
+            word: lit
+                .and_then(|s| para.word_at(s, input.heard))
+                .map(|w| w.range.clone()),
+        };
+        let galley = self.text_galley(ui, para, index, input, palette, marks);
+        painter.galley(galley_pos, galley.clone(), palette.text);
+        if single && lit.is_some() {
             painter.rect_stroke(
                 rect,
                 4.0,
@@ -503,60 +587,210 @@ impl TranscriptView {
                 egui::StrokeKind::Inside,
             );
         }
+        let under_pointer = hovered.and_then(|h| para.sentences.get(h)).map(|s| s.start);
+        let mut clicked = response
+            .clicked()
+            .then(|| click_command(para, index, hovered.unwrap_or(0), hovered_byte));
+        clicked = clicked.or(self.sync_menu(&response, under_pointer.unwrap_or(para.start())));
+        if !single {
+            clicked = clicked.or(self.sentences_ui(ui, para, index, &galley, galley_pos, input));
+        }
+        RowOutput {
+            command: clicked,
+            hovered: under_pointer,
+        }
+    }
+
+    /// The right-click menu of a sentence (or of a block, for the sentence under the pointer when it
+    /// was right-clicked): "This line is playing now" ties that sentence's `start` (transcript time)
+    /// to the position heard.
+    fn sync_menu(&self, response: &egui::Response, start: Duration) -> Option<Command> {
+        if response.secondary_clicked() {
+            self.menu_start.set(Some(start));
+        }
+        let mut command = None;
+        response.context_menu(|ui| {
+            if ui.button("This line is playing now").clicked() {
+                command = Some(Command::SyncLineNow(Some(
+                    self.menu_start.get().unwrap_or(start),
+                )));
+                ui.close();
+            }
+        });
         command
     }
 
+    /// One clickable widget per sentence of a block, over the sentence's first line, each with its label. Returns
+    /// the sentence clicked, if any.
+    fn sentences_ui(
+        &self,
+        ui: &mut Ui,
+        para: &Paragraph,
+        index: usize,
+        galley: &Galley,
+        galley_pos: Pos2,
+        input: &ViewInput<'_>,
+    ) -> Option<Command> {
+        let mut clicked = None;
+        let mut chars_before = 0;
+        let mut at_byte = 0;
+        for (sentence, s) in para.sentences.iter().enumerate() {
+            chars_before += para.text[at_byte..s.range.start].chars().count();
+            let chars = para.text[s.range.clone()].chars().count();
+            let rect = first_line_rect(galley, chars_before, chars_before + chars)
+                .translate(galley_pos.to_vec2());
+            chars_before += chars;
+            at_byte = s.range.end;
+            let id = ui.scope_id().with(("sentence", index, sentence));
+            let response = ui.interact(rect, id, Sense::click());
+            let label = sentence_label(para, sentence, input.sync);
+            response.widget_info(|| WidgetInfo::labeled(Role::Button, true, &label));
+            clicked = clicked.or(self.sync_menu(&response, s.start));
+            if response.clicked() {
+                // A screen reader's click has no pointer: it plays the sentence.
+                let byte = response
+                    .interact_pointer_pos()
+                    .map(|pos| byte_under(para, galley, pos - galley_pos));
+                clicked = Some(click_command(para, index, sentence, byte));
+            }
+        }
+        clicked
+    }
+
+    /// The block's text laid out at the text width, with the lit and hovered sentences and the matches marked.
     fn text_galley(
         &self,
         ui: &Ui,
+        para: &Paragraph,
         index: usize,
         input: &ViewInput<'_>,
         palette: &Palette,
+        marks: Marks,
     ) -> Arc<Galley> {
-        let text = input
-            .transcript
-            .cues
-            .get(index)
-            .map(|c| c.text.as_str())
-            .unwrap_or_default();
+        let text = para.text.as_str();
         let font = FontId::proportional(input.font_size_pts);
-        let first = input.matches.partition_point(|m| m.cue < index);
-        let marks: Vec<(usize, &Match)> = input
-            .matches
-            .iter()
-            .enumerate()
-            .skip(first)
-            .take_while(|(_, m)| m.cue == index)
-            .collect();
-        let mut job = LayoutJob::default();
-        job.wrap.max_width = self.metrics.text_width_pts;
-        let plain = TextFormat::simple(font.clone(), palette.text);
-        let mut at = 0;
-        for (match_index, m) in marks {
-            let Range { start, end } = m.range.clone();
-            if start < at
-                || end > text.len()
-                || !text.is_char_boundary(start)
-                || !text.is_char_boundary(end)
-            {
-                continue;
-            }
-            job.append(&text[at..start], 0.0, plain.clone());
+        // Every place the marking changes: sentence edges and match edges, in this block's bytes.
+        let mut fills: Vec<(Range<usize>, Color32)> = Vec::new();
+        let sentence_fill = |sentence: Option<usize>, fill: Color32| {
+            sentence
+                .and_then(|s| para.sentences.get(s))
+                .map(|s| (s.range.clone(), fill))
+        };
+        fills.extend(sentence_fill(marks.hovered, palette.hover_fill));
+        fills.extend(sentence_fill(marks.lit, palette.current_fill));
+        fills.extend(marks.word.map(|range| (range, palette.word_fill)));
+        for (match_index, m) in self.matches_in(input, index) {
             let fill = if input.current_match == Some(match_index) {
                 palette.current_match_fill
             } else {
                 palette.match_fill
             };
-            let marked = TextFormat {
-                background: fill,
-                ..plain.clone()
-            };
-            job.append(&text[start..end], 0.0, marked);
-            at = end;
+            fills.push((m, fill));
         }
-        job.append(&text[at..], 0.0, plain);
+        let mut edges: Vec<usize> = vec![0, text.len()];
+        for (range, _) in &fills {
+            edges.extend([range.start, range.end]);
+        }
+        edges.retain(|&e| e <= text.len() && text.is_char_boundary(e));
+        edges.sort_unstable();
+        edges.dedup();
+        let mut job = LayoutJob::default();
+        job.wrap.max_width = self.metrics.text_width_pts;
+        for pair in edges.windows(2) {
+            let (start, end) = (pair[0], pair[1]);
+            // The last fill pushed that covers the piece wins: matches over the lit sentence over the hovered one.
+            let background = fills
+                .iter()
+                .rev()
+                .find(|(range, _)| range.start <= start && end <= range.end)
+                .map_or(Color32::TRANSPARENT, |(_, fill)| *fill);
+            let format = TextFormat {
+                background,
+                ..TextFormat::simple(font.clone(), palette.text)
+            };
+            job.append(&text[start..end], 0.0, format);
+        }
         ui.fonts_mut(|f| f.layout_job(job))
     }
+
+    /// The search matches shown in block `index`, with their index in the match list, as byte ranges of its text.
+    fn matches_in(&self, input: &ViewInput<'_>, index: usize) -> Vec<(usize, Range<usize>)> {
+        let Some(para) = input.blocks.paragraphs.get(index) else {
+            return Vec::new();
+        };
+        let first_cue = para.first_cue;
+        let from = input.matches.partition_point(|m| m.cue < first_cue);
+        let mut out = Vec::new();
+        for (match_index, m) in input.matches.iter().enumerate().skip(from) {
+            let Some((p, start)) = input.blocks.locate(m.cue, m.range.start) else {
+                continue;
+            };
+            if p > index {
+                break;
+            }
+            if p == index {
+                let end = start + m.range.len();
+                if end <= para.text.len() {
+                    out.push((match_index, start..end));
+                }
+            }
+        }
+        out
+    }
+}
+
+/// The sentences of a block to mark beside the search matches.
+#[derive(Clone, Debug, Default)]
+struct Marks {
+    lit: Option<usize>,
+    hovered: Option<usize>,
+    /// The word being spoken, in the block's bytes.
+    word: Option<Range<usize>>,
+}
+
+/// What a click on sentence `sentence` of block `index` asks for: to play from the timed word at byte `byte` when
+/// it is in that sentence, else from the sentence's start.
+fn click_command(para: &Paragraph, index: usize, sentence: usize, byte: Option<usize>) -> Command {
+    let id = SentenceId {
+        paragraph: index,
+        sentence,
+    };
+    let in_sentence = |w: &&TimedWord| {
+        para.sentences
+            .get(sentence)
+            .is_some_and(|s| s.range.start <= w.range.start && w.range.end <= s.range.end)
+    };
+    match byte.and_then(|b| para.word_at_byte(b)).filter(in_sentence) {
+        Some(word) => Command::SeekToWord(id, word.start),
+        None => Command::SeekToSentence(id),
+    }
+}
+
+/// The byte of `para`'s text under `pos` (relative to the galley's top-left).
+fn byte_under(para: &Paragraph, galley: &Galley, pos: Vec2) -> usize {
+    let char_index = galley.cursor_from_pos(pos).index.0;
+    para.text
+        .char_indices()
+        .nth(char_index)
+        .map_or(para.text.len(), |(b, _)| b)
+}
+
+/// The rectangle of the first laid-out line of characters `start..end` (relative to the galley's top-left).
+fn first_line_rect(galley: &Galley, start: usize, end: usize) -> Rect {
+    let from = galley.pos_from_cursor(CCursor::new(start));
+    let to = galley.pos_from_cursor(CCursor {
+        prefer_next_row: false,
+        ..CCursor::new(end)
+    });
+    let right = if (to.top() - from.top()).abs() < 1.0 {
+        to.left()
+    } else {
+        galley.rect.right()
+    };
+    Rect::from_min_max(
+        from.left_top(),
+        pos2(right.max(from.left() + 1.0), from.bottom()),
+    )
 }
 
 /// True when the reader moved the view between its drawing and the frame's end (wheel, drag, scroll bar). Our own
@@ -568,28 +802,32 @@ fn scrolled_by_hand(output: &ScrollAreaOutput<f32>) -> bool {
     !follow::same_offset(f64::from(offset_pts), f64::from(drawn_offset_pts))
 }
 
-/// What a screen reader says for a row: "speaker, text, time", or "text, time" when nobody is named.
-/// The time is where the line is heard in the audio.
-fn row_label(cue: &Cue, heard_start: std::time::Duration) -> String {
-    let time = timefmt::clock(heard_start);
-    match &cue.speaker {
-        Some(speaker) => format!("{speaker}, {}, {time}", cue.text),
-        None => format!("{}, {time}", cue.text),
+/// What a screen reader says for a sentence: "speaker, text, time", or "text, time" when nobody is
+/// named. The time is where the sentence is heard in the audio.
+fn sentence_label(para: &Paragraph, sentence: usize, sync: &SyncMap) -> String {
+    let Some(s) = para.sentences.get(sentence) else {
+        return String::new();
+    };
+    let time = timefmt::clock(sync.to_audio(s.start).unwrap_or_default());
+    let text = &para.text[s.range.clone()];
+    match &para.speaker {
+        Some(speaker) => format!("{speaker}, {text}, {time}"),
+        None => format!("{text}, {time}"),
     }
 }
 
 /// A row's exact height: its text laid out at the text width, plus its speaker line and padding.
 fn exact_height_pts(
     ui: &Ui,
-    transcript: &Transcript,
+    blocks: &Paragraphs,
     metrics: &Metrics,
     turn: bool,
     index: usize,
 ) -> f32 {
-    let text = transcript
-        .cues
+    let text = blocks
+        .paragraphs
         .get(index)
-        .map(|c| c.text.clone())
+        .map(|p| p.text.clone())
         .unwrap_or_default();
     let font = FontId::proportional(metrics.font_size_pts);
     let job = LayoutJob::simple(text, font, Color32::WHITE, metrics.text_width_pts);
@@ -618,28 +856,32 @@ mod tests {
     };
 
     use super::*;
-    use crate::transcript::Format;
+    use crate::transcript::{Cue, Format, Transcript};
 
-    fn transcript(count: usize) -> Transcript {
+    fn transcript(count: usize) -> Paragraphs {
         let cue = |i: usize| Cue {
             start: Duration::from_millis(i as u64 * 1000),
             speaker: i.is_multiple_of(40).then(|| format!("Speaker {}", i % 3)),
             text: format!("Line {i} is short."),
             ..Cue::default()
         };
-        Transcript {
+        Paragraphs::as_published(&Transcript {
             title: None,
             format: Format::WebVtt,
             cues: (0..count).map(cue).collect(),
             warnings: Vec::new(),
-        }
+        })
     }
 
-    fn input(transcript: &Transcript, current: Option<usize>, follow: bool) -> ViewInput<'_> {
+    fn input(blocks: &Paragraphs, current: Option<usize>, follow: bool) -> ViewInput<'_> {
         ViewInput {
-            transcript,
+            blocks,
             generation: 1,
-            current,
+            current: current.map(|paragraph| SentenceId {
+                paragraph,
+                sentence: 0,
+            }),
+            heard: Duration::ZERO,
             matches: &[],
             current_match: None,
             font_size_pts: 18.0,
@@ -903,14 +1145,69 @@ mod tests {
     }
 
     #[test]
+    fn the_lit_sentence_of_a_paragraph_taller_than_the_view_is_kept_in_view() {
+        let cue = |i: u64| Cue {
+            start: Duration::from_secs(i),
+            end: Some(Duration::from_secs(i + 1)),
+            text: format!("Sentence number {i} is here and it goes on a while."),
+            ..Cue::default()
+        };
+        let blocks = Paragraphs::build(&Transcript {
+            title: None,
+            format: Format::WebVtt,
+            cues: (0..50).map(cue).collect(),
+            warnings: Vec::new(),
+        });
+        assert_eq!(blocks.len(), 1, "one paragraph of 50 sentences");
+        let ctx = Context::default();
+        let mut view = TranscriptView::default();
+        let size = vec2(500.0, 300.0);
+        for sentence in [0, 30, 49] {
+            let current = SentenceId {
+                paragraph: 0,
+                sentence,
+            };
+            let input = ViewInput {
+                current: Some(current),
+                ..input(&blocks, None, true)
+            };
+            view.reveal(0, Reveal::IfNeeded);
+            frame(&ctx, &mut view, &input, size, Vec::new());
+            let mut span = None;
+            ctx.run_ui(RawInput::default(), |ui| {
+                span = view.lit_sentence_span(ui, &input, 0);
+            })
+            .drop_without_applying_deltas();
+            let span = span.expect("the lit sentence's place");
+            let (top, bottom) = (
+                offset_pts(&view),
+                offset_pts(&view) + view_height_pts(&view),
+            );
+            assert!(
+                span.top_pts >= top && span.top_pts + span.height_pts <= bottom,
+                "sentence {sentence} at {span:?}, view {top}..{bottom}"
+            );
+        }
+    }
+
+    #[test]
     fn row_labels_name_the_speaker_first_when_known() {
         let mut cue = Cue {
             start: Duration::from_secs(75),
             text: "Hello there.".to_owned(),
             ..Cue::default()
         };
-        assert_eq!(row_label(&cue, cue.start), "Hello there., 1:15");
+        let label = |cue: &Cue| {
+            let t = Transcript {
+                title: None,
+                format: Format::WebVtt,
+                cues: vec![cue.clone()],
+                warnings: Vec::new(),
+            };
+            sentence_label(&Paragraphs::build(&t).paragraphs[0], 0, &SyncMap::default())
+        };
+        assert_eq!(label(&cue), "Hello there., 1:15");
         cue.speaker = Some("Ana".to_owned());
-        assert_eq!(row_label(&cue, cue.start), "Ana, Hello there., 1:15");
+        assert_eq!(label(&cue), "Ana, Hello there., 1:15");
     }
 }

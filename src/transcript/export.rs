@@ -1,4 +1,4 @@
-//! Writes a transcript out as JSON, WebVTT, SRT or `HH:MM:SS` text.
+//! Writes a transcript out as JSON, WebVTT, SRT, `HH:MM:SS` text or a Markdown document.
 //!
 //! Round trips: reading `to_vtt`, `to_srt` or `to_txt` output back gives the same start, speaker,
 //! turn and text for every cue (and the same end for VTT/SRT when the cue had one):
@@ -17,6 +17,7 @@ use std::time::Duration;
 use serde::Serialize;
 
 use super::model::{Cue, Transcript};
+use super::paragraphs::Paragraphs;
 use super::timestamp::{format_hms, format_millis, to_secs_f64};
 
 /// How long the last cue lasts in VTT/SRT when the source gave no end.
@@ -197,6 +198,107 @@ pub fn to_txt(t: &Transcript) -> String {
     out
 }
 
+/// The shapes a transcript can be written in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    /// Readalong's JSON ([`to_json`]).
+    Json,
+    /// WebVTT ([`to_vtt`]).
+    Vtt,
+    /// SubRip ([`to_srt`]).
+    Srt,
+    /// `HH:MM:SS text` lines ([`to_txt`]).
+    Txt,
+    /// The paragraph view as a document ([`to_markdown`]).
+    Markdown,
+}
+
+impl Kind {
+    /// Every kind, in the order a menu lists them.
+    pub const ALL: [Kind; 5] = [Kind::Vtt, Kind::Srt, Kind::Json, Kind::Txt, Kind::Markdown];
+
+    /// The file name extension, without the dot.
+    pub fn extension(self) -> &'static str {
+        match self {
+            Kind::Json => "json",
+            Kind::Vtt => "vtt",
+            Kind::Srt => "srt",
+            Kind::Txt => "txt",
+            Kind::Markdown => "md",
+        }
+    }
+
+    /// What a person calls it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Kind::Json => "JSON",
+            Kind::Vtt => "WebVTT",
+            Kind::Srt => "SubRip (SRT)",
+            Kind::Txt => "Text",
+            Kind::Markdown => "Markdown",
+        }
+    }
+
+    /// `t` written in this shape; `title` heads a Markdown document when the transcript has none.
+    pub fn write(self, t: &Transcript, title: &str) -> String {
+        match self {
+            Kind::Json => to_json(t),
+            Kind::Vtt => to_vtt(t),
+            Kind::Srt => to_srt(t),
+            Kind::Txt => to_txt(t),
+            Kind::Markdown => to_markdown(t, title),
+        }
+    }
+}
+
+/// The paragraph view as a Markdown document: the title as a heading (the transcript's own, else `title`), then
+/// one paragraph per block, each starting with its time (`[12:34]`, `[1:02:03]` after an hour) and, at a speaker
+/// turn, the speaker in bold (`**»**` for a turn marked without a name). Markdown's special characters in the
+/// text are escaped.
+pub fn to_markdown(t: &Transcript, title: &str) -> String {
+    let title = t.title.as_deref().unwrap_or(title);
+    let mut out = format!("# {}\n", escape_markdown(title));
+    for para in &Paragraphs::build(t).paragraphs {
+        out.push_str(&format!("\n[{}] ", markdown_time(para.start())));
+        if para.turn {
+            let name = para
+                .speaker
+                .as_deref()
+                .map_or("»".to_owned(), escape_markdown);
+            out.push_str(&format!("**{name}:** "));
+        }
+        out.push_str(&escape_markdown(&para.text));
+        out.push('\n');
+    }
+    out
+}
+
+/// `M:SS` under an hour, `H:MM:SS` from an hour on.
+fn markdown_time(d: Duration) -> String {
+    let secs = d.as_secs();
+    let (h, m, s) = (secs / 3600, secs / 60 % 60, secs % 60);
+    if h > 0 {
+        format!("{h}:{m:02}:{s:02}")
+    } else {
+        format!("{m}:{s:02}")
+    }
+}
+
+/// `text` with the characters Markdown would read as markup escaped by a backslash.
+fn escape_markdown(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if matches!(
+            c,
+            '\\' | '*' | '_' | '`' | '[' | ']' | '<' | '>' | '#' | '|'
+        ) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -303,5 +405,38 @@ mod tests {
         assert!(vtt.cues[1].turn);
         assert_eq!(vtt.cues[1].words.len(), 2);
         assert_eq!(vtt.cues[1].words[1].start, ms(2100));
+    }
+
+    #[test]
+    fn markdown_is_the_paragraph_view_as_a_document() {
+        let cue = |start_secs: u64, speaker: &str, text: &str| Cue {
+            start: Duration::from_secs(start_secs),
+            end: Some(Duration::from_secs(start_secs + 1)),
+            speaker: (!speaker.is_empty()).then(|| speaker.to_owned()),
+            text: text.to_owned(),
+            ..Cue::default()
+        };
+        let mut marked = cue(3725, "", "Yes *really*.");
+        marked.turn = true;
+        let t = Transcript {
+            title: None,
+            format: super::super::Format::WebVtt,
+            cues: vec![
+                cue(1, "Ana", "Hello and"),
+                cue(2, "Ana", "welcome. Glad"),
+                cue(3, "Ana", "you came."),
+                cue(754, "Ana", "After a pause."),
+                cue(755, "Ben", "Thanks."),
+                marked,
+            ],
+            warnings: Vec::new(),
+        };
+        let want = "# Episode_1\n\
+            \n[0:01] **Ana:** Hello and welcome. Glad you came.\n\
+            \n[12:34] After a pause.\n\
+            \n[12:35] **Ben:** Thanks.\n\
+            \n[1:02:05] **»:** Yes \\*really\\*.\n";
+        assert_eq!(to_markdown(&t, "Episode_1").replace("\\_", "_"), want);
+        assert!(to_markdown(&t, "Episode_1").starts_with("# Episode\\_1\n"));
     }
 }

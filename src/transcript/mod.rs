@@ -21,6 +21,7 @@ mod json;
 mod lines;
 mod markup;
 pub mod model;
+pub mod paragraphs;
 mod podcasting;
 pub mod search;
 mod segment;

@@ -501,3 +501,62 @@ fn no_panic_on_prefixes_of_fixtures() {
         let _ = parse_with_hint(bytes, Some("vtt")).map(|t| (name, t.cues.len()));
     }
 }
+
+/// Paragraph grouping keeps every cue's time: in both views, each cue's first byte is shown in a sentence that
+/// starts no later than the cue (at exactly its time when the sentence starts there), the next sentence starts no
+/// earlier, and sentence starts never go back in time.
+#[test]
+fn paragraph_grouping_keeps_every_cues_time() {
+    use super::paragraphs::Paragraphs;
+    for (name, bytes) in fixtures() {
+        let Ok(t) = parse_with_hint(bytes, ext(name)) else {
+            continue;
+        };
+        for (view, p) in [
+            ("paragraphs", Paragraphs::build(&t)),
+            ("as published", Paragraphs::as_published(&t)),
+        ] {
+            let starts: Vec<Duration> = p
+                .paragraphs
+                .iter()
+                .flat_map(|para| para.sentences.iter().map(|s| s.start))
+                .collect();
+            assert!(
+                starts.windows(2).all(|w| w[0] <= w[1]),
+                "{name} {view}: starts go back"
+            );
+            for (index, cue) in t.cues.iter().enumerate() {
+                let lead = cue.text.len() - cue.text.trim_start().len();
+                if cue.text.trim().is_empty() {
+                    continue;
+                }
+                let (at_p, at_byte) = p
+                    .locate(index, lead)
+                    .unwrap_or_else(|| panic!("{name} {view}: cue {index} not shown"));
+                let para = &p.paragraphs[at_p];
+                let first_word = cue.text.split_whitespace().next().unwrap_or_default();
+                assert!(
+                    para.text[at_byte..].starts_with(first_word),
+                    "{name} {view}: cue {index} placed at {:?}",
+                    &para.text[at_byte..]
+                );
+                let s = para.sentence_at_byte(at_byte);
+                let sentence = &para.sentences[s];
+                assert!(sentence.start <= cue.start, "{name} {view}: cue {index}");
+                if sentence.range.start == at_byte {
+                    assert_eq!(sentence.start, cue.start, "{name} {view}: cue {index}");
+                }
+                let next = p.step(
+                    super::paragraphs::SentenceId {
+                        paragraph: at_p,
+                        sentence: s,
+                    },
+                    true,
+                );
+                if let Some(next) = next.and_then(|id| p.sentence(id)) {
+                    assert!(next.start >= cue.start, "{name} {view}: cue {index}");
+                }
+            }
+        }
+    }
+}
