@@ -555,10 +555,18 @@ impl ReadalongApp {
     }
 
     fn transcript_panel(&mut self, ui: &mut Ui) {
+        let title = self.episode_title();
         let commands = egui::CentralPanel::default()
             .show(ui, |ui| {
                 match self.episode.as_ref().and_then(OpenEpisode::transcript) {
                     Some(_) => {
+                        if let Some(title) = &title {
+                            let size_pts = self.state.settings.font_size_pts * 1.15;
+                            ui.add(
+                                egui::Label::new(egui::RichText::new(title).size(size_pts).strong())
+                                    .truncate(),
+                            );
+                        }
                         let input = ViewInput {
                             blocks: &self.blocks,
                             generation: self.generation,

@@ -180,9 +180,28 @@ fn read(request: Request, at: Option<Duration>, cancel: &AtomicBool) -> Opened {
                 }
                 let files = episode::discover(&path).map_err(|e| format!("{e:#}"))?;
                 let choices = episode::read_choices_until(&files, &cancelled);
-                Ok(Found::Episode(files, choices))
+                Ok(Found::Episode(with_title(files, &choices), choices))
             });
             Opened { path, result, at }
         }
     }
+}
+
+/// Gives the episode its title, when it has none yet: the transcript's (a web page's header, a
+/// `WEBVTT - Title` line), else the audio's ID3 title, else its file name made readable.
+fn with_title(mut files: EpisodeFiles, choices: &[TranscriptChoice]) -> EpisodeFiles {
+    if files.title.is_none() {
+        let from_transcript = choices
+            .iter()
+            .find_map(|c| c.result.as_ref().ok()?.title.clone());
+        let from_tag = || {
+            files
+                .audio
+                .as_deref()
+                .and_then(|a| library::tags::read_tags(a).ok()?.title)
+        };
+        let from_name = || library::naming::readable_title(&files.display_name());
+        files.title = Some(from_transcript.or_else(from_tag).unwrap_or_else(from_name));
+    }
+    files
 }
