@@ -203,12 +203,17 @@ pub struct ScanUpdate {
     pub library: Option<Library>,
 }
 
-/// Whether a folder holds more than one episode (so it opens as a library), from names alone.
-/// One folder with one audio file is one episode, whatever its transcripts are called.
+/// Whether a folder holds more than one episode (so it opens as a library), from names alone:
+/// at least two episodes with transcripts, or, with no transcript at all, at least two audio
+/// files. One folder with one audio file is one episode, whatever its transcripts are called, and
+/// an episode folder's extra audio (a bonus clip, a WAV beside the MP3) does not make it a library.
 pub fn is_library(root: &Path, cancel: &AtomicBool) -> Result<bool, FileError> {
     let found = walk::walk(root, true, cancel)?;
     if found.folders().len() <= 1 && found.audio.len() == 1 {
         return Ok(false);
+    }
+    if found.transcripts.is_empty() {
+        return Ok(found.audio.len() > 1);
     }
     let transcripts: Vec<PathBuf> = found.transcripts.iter().map(|f| f.path.clone()).collect();
     let audio: Vec<AudioName> = found
@@ -219,7 +224,11 @@ pub fn is_library(root: &Path, cancel: &AtomicBool) -> Result<bool, FileError> {
             tag_title: None,
         })
         .collect();
-    Ok(group::group(&transcripts, &audio, &BTreeMap::new()).len() > 1)
+    let with_transcripts = group::group(&transcripts, &audio, &BTreeMap::new())
+        .iter()
+        .filter(|g| !g.transcripts.is_empty())
+        .count();
+    Ok(with_transcripts > 1)
 }
 
 /// Facts about one transcript file, read now.

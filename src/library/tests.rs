@@ -224,6 +224,8 @@ fn what_opens_as_a_library() {
         (&["1-a.vtt", "2-b.vtt"], true),
         (&["a/1-a.vtt", "b/1-a.mp3"], false),
         (&["a.mp3", "b.mp3"], true),
+        (&["episode.mp3", "episode.vtt", "truth.wav"], false),
+        (&["ep/a.mp3", "ep/a.vtt", "ep/bonus.mp3"], false),
         (&["x/1-a.vtt", "y/2-b.vtt"], true),
     ];
     for (names, want) in cases {
