@@ -563,8 +563,10 @@ impl ReadalongApp {
                         if let Some(title) = &title {
                             let size_pts = self.state.settings.font_size_pts * 1.15;
                             ui.add(
-                                egui::Label::new(egui::RichText::new(title).size(size_pts).strong())
-                                    .truncate(),
+                                egui::Label::new(
+                                    egui::RichText::new(title).size(size_pts).strong(),
+                                )
+                                .truncate(),
                             );
                         }
                         let input = ViewInput {
