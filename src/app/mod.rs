@@ -11,6 +11,7 @@ pub mod player_bar;
 pub mod search_bar;
 pub mod signals;
 pub mod status_bar;
+pub mod suggest;
 pub mod sync_panel;
 pub mod theme;
 pub mod top_bar;
@@ -150,6 +151,8 @@ pub struct ReadalongApp {
     show_sync: bool,
     /// What the last sync action has to say (points replaced, no line to sync).
     sync_notice: Option<String>,
+    /// "Suggest sync points": the search running, or what it found.
+    suggest: suggest::SuggestState,
 }
 
 impl ReadalongApp {
@@ -235,6 +238,7 @@ impl ReadalongApp {
             sync: SyncMap::default(),
             show_sync: false,
             sync_notice: None,
+            suggest: suggest::SuggestState::Idle,
         }
     }
 
@@ -266,6 +270,11 @@ impl ReadalongApp {
     /// The open episode's map from transcript time to audio time.
     pub fn sync_map(&self) -> &SyncMap {
         &self.sync
+    }
+
+    /// True while "Suggest sync points" is searching the audio.
+    pub fn is_suggesting(&self) -> bool {
+        self.suggest.is_finding()
     }
 
     /// The error shown to the user, if any.
@@ -551,6 +560,12 @@ impl ReadalongApp {
             let input = sync_panel::SyncInput {
                 map: &self.sync,
                 transcript: self.transcript(),
+                suggest: &self.suggest,
+                can_suggest: self.transcript().is_some()
+                    && self
+                        .episode
+                        .as_ref()
+                        .is_some_and(|e| e.files.audio.is_some()),
             };
             self.pending
                 .extend(sync_panel::sync_popover(ui.ctx(), &input));
@@ -592,6 +607,7 @@ impl eframe::App for ReadalongApp {
         self.handle_library();
         self.handle_player_events();
         self.handle_dialog(ctx);
+        self.handle_suggest(ctx);
         self.handle_dropped_files(ctx);
         self.popup_was_open = egui::Popup::is_any_open(ctx);
         self.handle_keys(ctx);

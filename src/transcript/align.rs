@@ -24,6 +24,7 @@
 
 use std::time::Duration;
 
+use super::model::Transcript;
 use super::sync::SyncPoint;
 
 /// Frames per second of the voice activity and the offsets (10 ms frames).
@@ -119,6 +120,20 @@ pub struct CueSpan {
     pub start: Duration,
     /// When it ends.
     pub end: Duration,
+}
+
+/// Each cue's start and end; a cue without an end ends where the next starts (the last one
+/// where it starts).
+pub fn cue_spans(transcript: &Transcript) -> Vec<CueSpan> {
+    (0..transcript.cues.len())
+        .map(|i| {
+            let start = transcript.cues[i].start;
+            CueSpan {
+                start,
+                end: transcript.cue_end(i, None).unwrap_or(start).max(start),
+            }
+        })
+        .collect()
 }
 
 /// A time as a frame index, rounded half to even (as the experiment's Python `round`).
