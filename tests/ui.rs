@@ -838,9 +838,7 @@ fn episode_with_block(block_s: f64) -> (tempfile::TempDir, Vec<u64>) {
     wav.extend_from_slice(b"RIFF");
     wav.extend_from_slice(&(36 + data.len() as u32).to_le_bytes());
     wav.extend_from_slice(b"WAVEfmt ");
-    for v in [16u32] {
-        wav.extend_from_slice(&v.to_le_bytes());
-    }
+    wav.extend_from_slice(&16u32.to_le_bytes());
     for v in [1u16, 1] {
         wav.extend_from_slice(&v.to_le_bytes());
     }

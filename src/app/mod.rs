@@ -384,6 +384,7 @@ impl ReadalongApp {
     /// transcript differ in length by minutes (an edition with ads) and nothing is synced yet.
     fn sync_status_items(&self) -> Vec<StatusItem> {
         let mut items: Vec<StatusItem> = self.sync_notice.iter().map(StatusItem::warn).collect();
+        items.extend(suggest::status_item(&self.suggest));
         let offset_ms = self.sync.offset_ms();
         if offset_ms != 0 {
             items.push(StatusItem::info(format!(

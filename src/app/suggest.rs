@@ -10,6 +10,7 @@ use std::sync::{Arc, Mutex};
 use eframe::egui::{self, Context, RichText};
 
 use super::command::Command;
+use super::status_bar::StatusItem;
 use super::{POLL_WAIT, ReadalongApp};
 use crate::timefmt;
 use crate::transcript::Transcript;
@@ -151,6 +152,19 @@ impl ReadalongApp {
                 "removed {dropped} sync point(s) that disagreed with the suggested ones"
             ));
         }
+    }
+}
+
+/// What the status bar says while the search runs, and while its suggestions wait (the Sync
+/// popover may be closed meanwhile).
+pub fn status_item(state: &SuggestState) -> Option<StatusItem> {
+    match state {
+        SuggestState::Finding(_) => Some(StatusItem::info("finding inserted blocks…")),
+        SuggestState::Found(found) => Some(StatusItem::info(format!(
+            "{} inserted block(s) found: apply or dismiss them in Sync",
+            found.len()
+        ))),
+        _ => None,
     }
 }
 
