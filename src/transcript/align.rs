@@ -17,10 +17,11 @@
 //!
 //! Memory: the offsets range over the audio's extra length (audio minus the transcript's last
 //! cue end, plus 2 s each side), `D` offsets. Per-cue score arrays are computed one cue at a time
-//! and dropped; backtracking keeps one "jumped" bit per (cue, offset) and, per cue, the offsets
-//! where the running maximum that a jump comes from changes (few in practice). For a one-hour
-//! episode with 1000 cues and 5 minutes of ads that is 1000 x 30 400 bits, under 4 MB. Inputs
-//! with more than [`MAX_CELLS`] (cue, offset) pairs are refused rather than allocated.
+//! and dropped; backtracking keeps two bits per (cue, offset): "the best path here came by a
+//! jump", and "the running maximum a jump comes from is reached anew here" (its argmax). For a
+//! one-hour episode with 1000 cues and 5 minutes of ads that is 2 x 1000 x 30 400 bits, under
+//! 8 MB. Inputs with more than [`MAX_CELLS`] (cue, offset) pairs are refused rather than
+//! allocated.
 
 use std::time::Duration;
 
@@ -52,7 +53,7 @@ pub const ENERGY_FRAC: f64 = 0.3;
 pub const REFINE_FRAMES: i64 = 30;
 /// A first cue heard later than this (0.5 s) has a block before it (a pre-roll).
 pub const PRE_ROLL_MIN_FRAMES: i64 = 50;
-/// The most (cue, offset) pairs the programme takes on (one bit each: 512 MiB would be 2^32).
+/// The most (cue, offset) pairs the programme takes on (two bits each: 2^31 pairs are 512 MiB).
 pub const MAX_CELLS: u64 = 1 << 31;
 
 /// The energy of one frame of samples, in dB: `10 log10(mean(x²) + 1e-12)`.
@@ -388,6 +389,26 @@ impl Bits {
         let k = row * self.width + col;
         self.words[k / 64] & (1 << (k % 64)) != 0
     }
+
+    /// The last column at or before `col` whose bit is set in `row`.
+    fn last_set(&self, row: usize, col: usize) -> Option<usize> {
+        let row_start = row * self.width;
+        let k = row_start + col;
+        let mut word = k / 64;
+        // Bits at or below k in its word.
+        let mut bits = self.words[word] & (u64::MAX >> (63 - k % 64));
+        loop {
+            if bits != 0 {
+                let found = word * 64 + 63 - bits.leading_zeros() as usize;
+                return found.checked_sub(row_start);
+            }
+            if word == 0 || word * 64 <= row_start {
+                return None;
+            }
+            word -= 1;
+            bits = self.words[word];
+        }
+    }
 }
 
 /// Aligns cues (in transcript order) to the audio's per-frame speech flags.
@@ -416,9 +437,9 @@ pub fn align(flags: &[bool], cues: &[CueSpan]) -> Result<Alignment, AlignError> 
         .map(|j| f64::from(prev.p[j] + prev.bs[j]))
         .collect();
     let mut jumped = Bits::new(n, count);
-    // Per cue: the offsets (indices) where the running maximum of V + Ap of the cue before
-    // changes; a jump to offset j comes from the last one at or before j - MIN_JUMP.
-    let mut records: Vec<Vec<u32>> = vec![Vec::new(); n];
+    // Per cue, a bit at each offset where the running maximum of V + Ap of the cue before is
+    // reached anew; a jump to offset j comes from the last one at or before j - MIN_JUMP.
+    let mut records = Bits::new(n, count);
     let mut run_max = vec![f64::NEG_INFINITY; count];
     let mut next_v = vec![0.0; count];
     for i in 1..n {
@@ -429,7 +450,7 @@ pub fn align(flags: &[bool], cues: &[CueSpan]) -> Result<Alignment, AlignError> 
             if w >= run {
                 run = w;
                 if j + mj < count {
-                    records[i].push(j as u32);
+                    records.set(i, j);
                 }
             }
             run_max[j] = run;
@@ -461,9 +482,8 @@ pub fn align(flags: &[bool], cues: &[CueSpan]) -> Result<Alignment, AlignError> 
     for i in (1..n).rev() {
         let j = path[i];
         path[i - 1] = if jumped.get(i, j) {
-            let from = (j - mj) as u32;
-            let k = records[i].partition_point(|&r| r <= from);
-            records[i][k - 1] as usize
+            // A jump came from a running maximum, reached at or before j - MIN_JUMP.
+            records.last_set(i, j - mj).unwrap_or(0)
         } else {
             j
         };
@@ -788,6 +808,27 @@ mod tests {
         assert_eq!(energy_db(&[0.0; 160]), -120.0);
         assert!((energy_db(&[0.5; 160]) - 20.0 * 0.5f64.log10()).abs() < 1e-9);
         assert_eq!(percentile(&[1.0, 2.0, 3.0, 4.0, 5.0], 10.0), 1.4);
+    }
+
+    #[test]
+    fn the_last_set_bit_is_found_within_its_row() {
+        let mut bits = Bits::new(3, 100);
+        for (row, col) in [(0, 99), (1, 0), (1, 63), (1, 64), (1, 70), (2, 5)] {
+            bits.set(row, col);
+        }
+        let cases = [
+            ((1, 99), Some(70)),
+            ((1, 69), Some(64)),
+            ((1, 64), Some(64)),
+            ((1, 63), Some(63)),
+            ((1, 62), Some(0)),
+            ((2, 4), None),
+            ((2, 99), Some(5)),
+            ((0, 98), None),
+        ];
+        for ((row, col), want) in cases {
+            assert_eq!(bits.last_set(row, col), want, "row {row} col {col}");
+        }
     }
 
     #[test]
