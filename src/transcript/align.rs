@@ -442,8 +442,8 @@ pub fn align(flags: &[bool], cues: &[CueSpan]) -> Result<Alignment, AlignError> 
     let mut records = Bits::new(n, count);
     let mut run_max = vec![f64::NEG_INFINITY; count];
     let mut next_v = vec![0.0; count];
-    for i in 1..n {
-        cur.fill(&ev, lay[i], dmin, count);
+    for (i, &cue) in lay.iter().enumerate().skip(1) {
+        cur.fill(&ev, cue, dmin, count);
         let mut run = f64::NEG_INFINITY;
         for j in 0..count {
             let w = v[j] + f64::from(prev.ap[j]);
