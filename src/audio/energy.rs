@@ -74,12 +74,7 @@ pub fn align_file(
     };
     let flags = align::speech_flags(&energies);
     drop(energies);
-    if cancel.load(Ordering::Relaxed) {
-        return Ok(None);
-    }
-    align::align(&flags, cues)
-        .map(Some)
-        .map_err(|e| e.to_string())
+    align::align_unless(&flags, cues, &|| cancel.load(Ordering::Relaxed)).map_err(|e| e.to_string())
 }
 
 #[cfg(test)]

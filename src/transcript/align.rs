@@ -165,7 +165,7 @@ fn frames_to_duration(frames: i64) -> Duration {
 }
 
 /// What the aligner found.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Alignment {
     /// The offset of each cue (audio time - transcript time), in 10 ms frames; never decreasing.
     pub offsets_frames: Vec<i64>,
@@ -413,6 +413,15 @@ impl Bits {
 
 /// Aligns cues (in transcript order) to the audio's per-frame speech flags.
 pub fn align(flags: &[bool], cues: &[CueSpan]) -> Result<Alignment, AlignError> {
+    align_unless(flags, cues, &|| false).map(|found| found.unwrap_or_default())
+}
+
+/// [`align`], asking `cancelled` before each cue: `Ok(None)` as soon as it says yes.
+pub fn align_unless(
+    flags: &[bool],
+    cues: &[CueSpan],
+    cancelled: &dyn Fn() -> bool,
+) -> Result<Option<Alignment>, AlignError> {
     if cues.is_empty() || flags.is_empty() {
         return Err(AlignError::Empty);
     }
@@ -443,6 +452,9 @@ pub fn align(flags: &[bool], cues: &[CueSpan]) -> Result<Alignment, AlignError> 
     let mut run_max = vec![f64::NEG_INFINITY; count];
     let mut next_v = vec![0.0; count];
     for (i, &cue) in lay.iter().enumerate().skip(1) {
+        if cancelled() {
+            return Ok(None);
+        }
         cur.fill(&ev, cue, dmin, count);
         let mut run = f64::NEG_INFINITY;
         for j in 0..count {
@@ -490,10 +502,10 @@ pub fn align(flags: &[bool], cues: &[CueSpan]) -> Result<Alignment, AlignError> 
     }
     refine(&ev, &lay, &mut path, dmin, count);
     let offsets_frames: Vec<i64> = path.iter().map(|&j| j as i64 + dmin).collect();
-    Ok(Alignment {
+    Ok(Some(Alignment {
         blocks: blocks(&offsets_frames),
         offsets_frames,
-    })
+    }))
 }
 
 /// Centres each run of equal offsets on its plateau: the middle of the offsets within
@@ -767,6 +779,8 @@ mod tests {
         assert_eq!(align(&[], &cues), Err(AlignError::Empty));
         assert_eq!(align(&[true; 10], &[]), Err(AlignError::Empty));
         assert_eq!(align(&[true; 500], &cues), Err(AlignError::AudioShorter));
+        let ep = episode(100, &conversation(5), &[]);
+        assert_eq!(align_unless(&ep.flags, &ep.cues, &|| true), Ok(None));
     }
 
     #[test]
