@@ -6,6 +6,7 @@ of scripts/sync-check.py.
 usage:
   xvfb-run -a -s "-screen 0 1280x800x24" scripts/sync-ads.py --app target/debug/readalong \\
       [--work DIR] [--json OUT]
+  scripts/sync-ads.py --episode-only [--work DIR] [--json OUT]
 
 It builds a make-sync-episode.sh episode (a 1 kHz tone exactly at every cue start), inserts the
 block 1 s before cue 3's tone (so cue 3 onwards is heard 30 s later than the transcript says),
@@ -14,6 +15,8 @@ and plays the two cues after the block twice, each run with an empty HOME:
 - synced: the episode's state holds two sync points, cue 2 at its own time and cue 3 at its
   time + 30 s, as "This line is playing now" would leave them. `--at` is the transcript time
   of the same audio position.
+With --episode-only it only builds the episode (WORK/ad/episode.{mp3,vtt}) and reports where
+the block is and where each cue is heard (used by tests/suggest.rs, which needs no app run).
 For every cue tone heard after the block it reports which cue the app had lit 150 ms after the
 tone, and (synced) how far the app's highlight change was from the tone heard, corrected by the
 fake card's calibrated hidden latency (see scripts/sync-check.py).
@@ -160,10 +163,14 @@ def measure(sc, args, episode, at, listen, truth, rate, heard_cues, guess, alsa,
 
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--app", required=True, help="the readalong binary")
+    ap.add_argument("--app", help="the readalong binary (required unless --episode-only)")
+    ap.add_argument("--episode-only", action="store_true",
+                    help="build the episode, report it and stop (no app run, no sound card)")
     ap.add_argument("--work", default="target/sync-ads", help="work folder")
     ap.add_argument("--json", help="also write the result here")
     args = ap.parse_args(argv)
+    if not args.episode_only and not args.app:
+        ap.error("--app is required unless --episode-only")
     sc = sync_check()
     work = os.path.abspath(args.work)
     os.makedirs(work, exist_ok=True)
@@ -173,8 +180,20 @@ def main(argv=None):
                    check=True, stdout=subprocess.DEVNULL, timeout=120)
     episode = os.path.join(work, "ad")
     heard_cues, transcript_cues, insert_s = make_ad_episode(base, episode, work)
-    truth, rate = sc.read_truth(os.path.join(episode, "truth.wav"))
     log(f"episode ready in {time.time() - t0:.1f} s: {BLOCK_SECONDS} s block at {insert_s:.3f} s")
+    if args.episode_only:
+        result = {"block_seconds": BLOCK_SECONDS, "insert_s": insert_s, "before_cue": AD_BEFORE_CUE,
+                  "audio": os.path.join(episode, "episode.mp3"),
+                  "transcript": os.path.join(episode, "episode.vtt"),
+                  "transcript_cue_starts": [c["start"] for c in transcript_cues],
+                  "heard_cue_starts": [c["start"] for c in heard_cues]}
+        text = json.dumps(result, indent=1)
+        if args.json:
+            with open(args.json, "w") as f:
+                f.write(text + "\n")
+        print(text)
+        return 0
+    truth, rate = sc.read_truth(os.path.join(episode, "truth.wav"))
     alsa_dir = os.path.join(work, "alsa")
     alsa = (alsa_dir, sc.write_alsa_dir(alsa_dir))
 

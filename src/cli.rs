@@ -14,6 +14,7 @@ use crate::episode::{self, EpisodeFiles};
 use crate::library::{self, Episode, Library, PairedBy, Query, ScanRequest};
 use crate::state::{self, LibraryPrefs};
 use crate::timefmt;
+use crate::transcript::align;
 use crate::transcript::sync::{SyncMap, SyncPoint};
 use crate::transcript::{self, Transcript, export};
 
@@ -137,6 +138,19 @@ pub enum CliCommand {
         #[arg(long = "audio", value_name = "DIR")]
         audio_dirs: Vec<PathBuf>,
     },
+    /// Find blocks inserted into the audio (ads) that the transcript does not have, and print
+    /// the sync points that would line them up (nothing is remembered). Exit status 0 with
+    /// blocks, 1 without, 2 on error.
+    SuggestSync {
+        /// The audio file.
+        audio: PathBuf,
+        /// Its transcript.
+        transcript: PathBuf,
+        /// Print one JSON object: `blocks` (each with `before_cue`, `audio_start_secs`,
+        /// `length_secs`, `points`) and `offsets_secs`, one per line of the transcript.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 /// The shapes `export` writes.
@@ -194,6 +208,11 @@ pub fn run(command: &CliCommand, out: &mut dyn Write) -> anyhow::Result<Outcome>
             json,
             audio_dirs,
         } => search(path, query, audio_dirs, *json, out),
+        CliCommand::SuggestSync {
+            audio,
+            transcript,
+            json,
+        } => suggest_sync(audio, transcript, *json, out),
     }
 }
 
@@ -201,9 +220,79 @@ pub fn run(command: &CliCommand, out: &mut dyn Write) -> anyhow::Result<Outcome>
 /// else 1.
 pub fn error_status(command: &CliCommand) -> u8 {
     match command {
-        CliCommand::Search { .. } => 2,
+        CliCommand::Search { .. } | CliCommand::SuggestSync { .. } => 2,
         _ => 1,
     }
+}
+
+/// `suggest-sync`: decodes the audio, aligns the transcript to it and prints the blocks found.
+fn suggest_sync(
+    audio_path: &Path,
+    transcript_path: &Path,
+    json: bool,
+    out: &mut dyn Write,
+) -> anyhow::Result<Outcome> {
+    let transcript = episode::read_transcript(transcript_path)?;
+    let cues = align::cue_spans(&transcript);
+    let cancel = AtomicBool::new(false);
+    let alignment = audio::energy::align_file(audio_path, &cues, &cancel, &mut |_| {})
+        .map_err(anyhow::Error::msg)?
+        .context("cancelled")?;
+    let suggestions = align::suggestions(&alignment, &cues);
+    let secs = |d: Duration| d.as_secs_f64();
+    if json {
+        let blocks: Vec<serde_json::Value> = suggestions
+            .iter()
+            .map(|s| {
+                serde_json::json!({
+                    "before_cue": s.block.before_cue,
+                    "audio_start_secs": secs(s.audio_start),
+                    "length_secs": secs(s.block.length()),
+                    "points": s.points.iter().map(|p| serde_json::json!({
+                        "transcript_secs": secs(p.transcript),
+                        "audio_secs": secs(p.audio),
+                    })).collect::<Vec<_>>(),
+                })
+            })
+            .collect();
+        let offsets: Vec<f64> = alignment
+            .offsets_frames
+            .iter()
+            .map(|&f| f as f64 / align::FRAMES_PER_SEC as f64)
+            .collect();
+        let value = serde_json::json!({"blocks": blocks, "offsets_secs": offsets});
+        writeln!(out, "{value}").context("cannot write the output")?;
+    } else if suggestions.is_empty() {
+        writeln!(out, "no inserted blocks found").context("cannot write the output")?;
+    } else {
+        for s in &suggestions {
+            let line = |i: usize| {
+                let text: String = transcript.cues[i].text.chars().take(60).collect();
+                format!("line {} \"{text}\"", i + 1)
+            };
+            writeln!(
+                out,
+                "block at {}, {:.2} s, before {}",
+                timefmt::clock_millis(s.audio_start),
+                secs(s.block.length()),
+                line(s.block.before_cue)
+            )?;
+            for (p, &i) in s.points.iter().zip(&s.cues) {
+                writeln!(
+                    out,
+                    "  --sync {}={}  ({})",
+                    timefmt::clock_millis(p.transcript),
+                    timefmt::clock_millis(p.audio),
+                    line(i)
+                )?;
+            }
+        }
+    }
+    Ok(if suggestions.is_empty() {
+        Outcome::NothingFound
+    } else {
+        Outcome::Done
+    })
 }
 
 /// The map `export` applies: the one remembered for `audio`'s episode, with `--offset` and

@@ -1,4 +1,4 @@
-//! The command line without a window: `export`, `info` and `search`, their output and their exit codes.
+//! The command line without a window: `export`, `info`, `search` and `suggest-sync`, their output and their exit codes.
 
 #![allow(clippy::expect_used)]
 
@@ -545,4 +545,38 @@ fn export_to_md_writes_the_paragraph_view_as_a_document() {
          \n[0:10] **Theo:** Happy to have you. I agree.\n\
          \n[0:15] After a long pause, a new paragraph starts.\n"
     );
+}
+
+#[test]
+fn suggest_sync_says_when_there_is_nothing_to_find_and_why_it_cannot_look() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let short = dir.path().join("short.vtt");
+    std::fs::write(&short, "WEBVTT\n\n00:00:00.100 --> 00:00:00.600\nHello.\n").expect("write");
+    let audio = fixture("audio/small.wav");
+    let audio = audio.to_str().expect("utf-8 path");
+    let interview = fixture("episode/interview.vtt");
+    let interview = interview.to_str().expect("utf-8 path");
+    let short = short.to_str().expect("utf-8 path");
+    // (transcript, audio, exit status, stdout, stderr)
+    let cases = [
+        (short, audio, 1, "no inserted blocks found\n", ""),
+        (
+            interview,
+            audio,
+            2,
+            "",
+            "the audio is shorter than the transcript",
+        ),
+        (interview, "/nonexistent/audio.mp3", 2, "", "not found"),
+    ];
+    for (transcript, audio, status, out, err) in cases {
+        let got = readalong(&["suggest-sync", audio, transcript]);
+        assert_eq!(got.status.code(), Some(status), "{audio} {transcript}");
+        assert_eq!(stdout(&got), out);
+        assert!(stderr(&got).contains(err), "{}", stderr(&got));
+    }
+    let json = readalong(&["suggest-sync", audio, short, "--json"]);
+    let value: serde_json::Value = serde_json::from_slice(&json.stdout).expect("json");
+    assert_eq!(value["blocks"], serde_json::json!([]));
+    assert_eq!(value["offsets_secs"].as_array().map(Vec::len), Some(1));
 }

@@ -982,3 +982,131 @@ fn a_click_on_a_timed_word_plays_from_that_word() {
         .map(|w| &para.text[w.range.clone()]);
     assert_eq!(word, Some("you?"), "the word heard is the one lit");
 }
+
+/// An episode folder with `episode.wav` (8 kHz mono: tone bursts for lines, silence between)
+/// and `episode.vtt` timed against the audio without `block_s` seconds of other sound, inserted
+/// in the pause before line 7 (index 6). Returns the folder and the lines' starts in ms.
+fn episode_with_block(block_s: f64) -> (tempfile::TempDir, Vec<u64>) {
+    const RATE: u32 = 8000;
+    let mut samples: Vec<i16> = Vec::new();
+    let silence = |samples: &mut Vec<i16>, secs: f64| {
+        samples.extend(std::iter::repeat_n(0, (secs * f64::from(RATE)) as usize));
+    };
+    let tone = |samples: &mut Vec<i16>, secs: f64, hz: f64| {
+        for k in 0..(secs * f64::from(RATE)) as usize {
+            let t = k as f64 / f64::from(RATE);
+            samples.push((9000.0 * (2.0 * std::f64::consts::PI * hz * t).sin()) as i16);
+        }
+    };
+    let mut vtt = String::from("WEBVTT\n\n");
+    let mut starts = Vec::new();
+    let mut shift_ms = 0;
+    let ms = |n: usize| n as u64 * 1000 / u64::from(RATE);
+    silence(&mut samples, 1.0);
+    for i in 0..12u64 {
+        let speech = 1.5 + (i as f64 * 0.37) % 1.5;
+        let pause = 0.4 + (i as f64 * 0.23) % 0.8;
+        let start = ms(samples.len()) - shift_ms;
+        tone(&mut samples, speech, 180.0 + 20.0 * i as f64);
+        let end = ms(samples.len()) - shift_ms;
+        starts.push(start);
+        let clock = |t: u64| format!("00:{:02}:{:02}.{:03}", t / 60_000, t / 1000 % 60, t % 1000);
+        vtt.push_str(&format!(
+            "{} --> {}\nLine {} of the show.\n\n",
+            clock(start),
+            clock(end),
+            i + 1
+        ));
+        if i == 5 && block_s > 0.0 {
+            let before = samples.len();
+            silence(&mut samples, pause / 2.0 + 0.3);
+            // Other sound with short breaks, then silence up to the block's length.
+            while ms(samples.len() - before) + 2000 < (block_s * 1000.0) as u64 {
+                tone(&mut samples, 1.2, 520.0);
+                silence(&mut samples, 0.2);
+            }
+            let rest = block_s - (samples.len() - before) as f64 / f64::from(RATE) + pause / 2.0;
+            silence(&mut samples, rest);
+            shift_ms = (block_s * 1000.0) as u64;
+        } else {
+            silence(&mut samples, pause);
+        }
+    }
+    silence(&mut samples, 1.0);
+    let data: Vec<u8> = samples.iter().flat_map(|s| s.to_le_bytes()).collect();
+    let mut wav = Vec::new();
+    wav.extend_from_slice(b"RIFF");
+    wav.extend_from_slice(&(36 + data.len() as u32).to_le_bytes());
+    wav.extend_from_slice(b"WAVEfmt ");
+    wav.extend_from_slice(&16u32.to_le_bytes());
+    for v in [1u16, 1] {
+        wav.extend_from_slice(&v.to_le_bytes());
+    }
+    for v in [RATE, RATE * 2] {
+        wav.extend_from_slice(&v.to_le_bytes());
+    }
+    for v in [2u16, 16] {
+        wav.extend_from_slice(&v.to_le_bytes());
+    }
+    wav.extend_from_slice(b"data");
+    wav.extend_from_slice(&(data.len() as u32).to_le_bytes());
+    wav.extend_from_slice(&data);
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(dir.path().join("episode.wav"), wav).expect("write wav");
+    std::fs::write(dir.path().join("episode.vtt"), vtt).expect("write vtt");
+    (dir, starts)
+}
+
+/// Clicks "Suggest sync points" in the Sync popover and runs frames until the search is done.
+fn suggest_sync_points(harness: &mut Harness<'static, ReadalongApp>) {
+    harness.get_by_label("Sync").click();
+    harness.run();
+    harness.get_by_label("Suggest sync points").click();
+    harness.step();
+    for _ in 0..2000 {
+        if !harness.state().is_suggesting() {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+        harness.step();
+    }
+    assert!(!harness.state().is_suggesting(), "found within 20 s");
+    harness.run();
+}
+
+#[test]
+fn suggested_sync_points_are_shown_and_applied_only_when_asked() {
+    let (dir, starts) = episode_with_block(20.0);
+    let mut harness = harness_for(dir.path().to_path_buf());
+    suggest_sync_points(&mut harness);
+    harness.get_by_label_contains("Found 1 block the transcript does not have");
+    harness.get_by_label_contains(
+        "20.0 s, between line 6 \"Line 6 of the show.\" and line 7 \"Line 7 of the show.\"",
+    );
+    assert!(
+        harness.state().sync_map().points().is_empty(),
+        "nothing is applied before Apply"
+    );
+    harness.get_by_label("Apply").click();
+    harness.run();
+    let map = harness.state().sync_map().clone();
+    assert_eq!(map.points().len(), 2, "{map:?}");
+    for (line, shift_ms) in [(5, 0i64), (6, 20_000)] {
+        let start = Duration::from_millis(starts[line]);
+        let heard = map.to_audio(start).expect("heard").as_millis() as i64;
+        let error_ms = heard - starts[line] as i64 - shift_ms;
+        assert!(error_ms.abs() <= 50, "line {}: {error_ms} ms off", line + 1);
+    }
+    assert!(harness.query_by_label("Apply").is_none());
+    harness.get_by_label("Suggest sync points");
+}
+
+#[test]
+fn without_an_inserted_block_nothing_is_suggested() {
+    let (dir, _) = episode_with_block(0.0);
+    let mut harness = harness_for(dir.path().to_path_buf());
+    suggest_sync_points(&mut harness);
+    harness.get_by_label_contains("No inserted blocks found");
+    assert!(harness.query_by_label("Apply").is_none());
+    assert!(harness.state().sync_map().points().is_empty());
+}

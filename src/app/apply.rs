@@ -140,6 +140,9 @@ impl ReadalongApp {
             Command::SyncLineNow(index) => self.sync_line_now(index),
             Command::RemoveSyncPoint(index) => self.set_sync(self.sync.without_point(index)),
             Command::ToggleSync => self.show_sync = !self.show_sync,
+            Command::SuggestSyncPoints => self.start_suggest(ctx),
+            Command::ApplySuggestions => self.apply_suggestions(),
+            Command::DismissSuggestions => self.suggest = super::suggest::SuggestState::Idle,
         }
     }
 
@@ -459,6 +462,8 @@ impl ReadalongApp {
 
     /// Resets everything that depends on which transcript is shown.
     fn transcript_changed(&mut self, ctx: &Context) {
+        // Suggestions (and a search running) belong to the transcript they were found for.
+        self.suggest = super::suggest::SuggestState::Idle;
         self.lit = None;
         self.speaker_filter = None;
         // Nothing of the last transcript stays on screen while the new one's blocks are built.
@@ -867,7 +872,7 @@ impl ReadalongApp {
     }
 
     /// Uses `map` from now on, remembers it for the episode, and lights the line it says is heard.
-    fn set_sync(&mut self, map: crate::transcript::sync::SyncMap) {
+    pub(super) fn set_sync(&mut self, map: crate::transcript::sync::SyncMap) {
         self.sync = map;
         self.sync_notice = None;
         if let Some(episode) = &self.episode {

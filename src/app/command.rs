@@ -126,6 +126,12 @@ pub enum Command {
     RemoveSyncPoint(usize),
     /// Show or hide the Sync popover.
     ToggleSync,
+    /// Look for blocks inserted into the audio (ads) in the background and suggest sync points.
+    SuggestSyncPoints,
+    /// Add the suggested sync points to the episode's map.
+    ApplySuggestions,
+    /// Drop the suggestions, or stop looking for them.
+    DismissSuggestions,
 }
 
 /// When a key binding acts.

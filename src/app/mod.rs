@@ -13,6 +13,7 @@ pub mod player_bar;
 pub mod search_bar;
 pub mod signals;
 pub mod status_bar;
+pub mod suggest;
 pub mod sync_panel;
 pub mod theme;
 pub mod top_bar;
@@ -169,6 +170,8 @@ pub struct ReadalongApp {
     show_sync: bool,
     /// What the last sync action has to say (points replaced, no line to sync).
     sync_notice: Option<String>,
+    /// "Suggest sync points": the search running, or what it found.
+    suggest: suggest::SuggestState,
 }
 
 impl ReadalongApp {
@@ -260,6 +263,7 @@ impl ReadalongApp {
             sync: SyncMap::default(),
             show_sync: false,
             sync_notice: None,
+            suggest: suggest::SuggestState::Idle,
         }
     }
 
@@ -301,6 +305,11 @@ impl ReadalongApp {
     /// The blocks shown: paragraphs, or the lines as published.
     pub fn blocks(&self) -> &Paragraphs {
         &self.blocks
+    }
+
+    /// True while "Suggest sync points" is searching the audio.
+    pub fn is_suggesting(&self) -> bool {
+        self.suggest.is_finding()
     }
 
     /// The error shown to the user, if any.
@@ -421,6 +430,7 @@ impl ReadalongApp {
     /// transcript differ in length by minutes (an edition with ads) and nothing is synced yet.
     fn sync_status_items(&self) -> Vec<StatusItem> {
         let mut items: Vec<StatusItem> = self.sync_notice.iter().map(StatusItem::warn).collect();
+        items.extend(suggest::status_item(&self.suggest));
         let offset_ms = self.sync.offset_ms();
         if offset_ms != 0 {
             items.push(StatusItem::info(format!(
@@ -609,6 +619,12 @@ impl ReadalongApp {
             let input = sync_panel::SyncInput {
                 map: &self.sync,
                 transcript: self.transcript(),
+                suggest: &self.suggest,
+                can_suggest: self.transcript().is_some()
+                    && self
+                        .episode
+                        .as_ref()
+                        .is_some_and(|e| e.files.audio.is_some()),
             };
             self.pending
                 .extend(sync_panel::sync_popover(ui.ctx(), &input));
@@ -652,6 +668,7 @@ impl eframe::App for ReadalongApp {
         self.handle_player_events();
         self.handle_dialog(ctx);
         self.handle_export(ctx);
+        self.handle_suggest(ctx);
         self.handle_dropped_files(ctx);
         self.popup_was_open = egui::Popup::is_any_open(ctx);
         self.handle_keys(ctx);

@@ -4,6 +4,7 @@
 use eframe::egui::{self, Align2, Context, Grid, RichText};
 
 use super::command::{self, Command};
+use super::suggest::{self, SuggestState};
 use crate::timefmt;
 use crate::transcript::Transcript;
 use crate::transcript::sync::SyncMap;
@@ -17,6 +18,10 @@ pub struct SyncInput<'a> {
     pub map: &'a SyncMap,
     /// The transcript shown, to name the line of each sync point.
     pub transcript: Option<&'a Transcript>,
+    /// "Suggest sync points": idle, searching, or what it found.
+    pub suggest: &'a SuggestState,
+    /// True when the episode has both audio and a transcript to align.
+    pub can_suggest: bool,
 }
 
 /// An offset as people read it: "+1.2 s", "-0.35 s", "0 s".
@@ -45,6 +50,14 @@ pub fn sync_popover(ctx: &Context, input: &SyncInput<'_>) -> Vec<Command> {
             offset_row_ui(ui, input.map, &mut commands);
             ui.separator();
             points_ui(ui, input, &mut commands);
+            ui.separator();
+            suggest::suggest_ui(
+                ui,
+                input.suggest,
+                input.transcript,
+                input.can_suggest,
+                &mut commands,
+            );
         });
     if !open {
         commands.push(Command::ToggleSync);

@@ -8,6 +8,7 @@
 //! (see [`output`]); otherwise from a [`clock::SilentClock`] advancing at `speed`.
 
 pub mod clock;
+pub mod energy;
 pub mod error;
 pub mod mp3_index;
 pub mod mp4_track;
