@@ -982,3 +982,75 @@ fn a_click_on_a_timed_word_plays_from_that_word() {
         .map(|w| &para.text[w.range.clone()]);
     assert_eq!(word, Some("you?"), "the word heard is the one lit");
 }
+
+#[test]
+fn brackets_step_the_speed_and_the_presets_set_it() {
+    let mut harness = harness_for(fixture("episode"));
+    let speed = |harness: &Harness<'_, ReadalongApp>| harness.state().state().settings.speed;
+    assert_eq!(speed(&harness), 1.0);
+    harness.key_press(Key::CloseBracket);
+    harness.run();
+    assert_eq!(speed(&harness), 1.25);
+    harness.key_press(Key::CloseBracket);
+    harness.run();
+    assert_eq!(speed(&harness), 1.5);
+    harness.key_press(Key::OpenBracket);
+    harness.key_press(Key::OpenBracket);
+    harness.key_press(Key::OpenBracket);
+    harness.run();
+    assert_eq!(speed(&harness), 0.75);
+    harness.get_by_label("Presets").click();
+    harness.run();
+    harness.get_by_label("1.75×").click();
+    harness.run();
+    assert_eq!(speed(&harness), 1.75);
+    harness.key_press(Key::CloseBracket);
+    harness.run();
+    assert_eq!(speed(&harness), 2.0);
+    harness.get_by_label("Presets").click();
+    harness.run();
+    harness.get_by_label("1×").click();
+    harness.run();
+    assert_eq!(speed(&harness), 1.0);
+}
+
+#[test]
+fn the_playback_menu_sets_the_skip_sizes_and_the_back_up_after_a_pause() {
+    let dir = long_episode();
+    let mut harness = harness_for(dir.path().join("long.vtt"));
+    let settings = |harness: &Harness<'_, ReadalongApp>| harness.state().state().settings.clone();
+    assert_eq!(settings(&harness).back_up_after_pause_secs, 3);
+    for (submenu, choice) in [
+        ("Skip back", "Skip back: 5 s"),
+        ("Skip forward", "Skip forward: 60 s"),
+        ("Back up after a pause of over a minute", "Back up: Off"),
+    ] {
+        harness.get_by_label("Playback").click();
+        harness.run();
+        harness.get_by_label(submenu).hover();
+        harness.run();
+        harness.get_by_label(choice).click();
+        harness.run();
+        harness.key_press(Key::Escape);
+        harness.run();
+    }
+    let chosen = settings(&harness);
+    assert_eq!(
+        (
+            chosen.skip_back_secs,
+            chosen.skip_forward_secs,
+            chosen.back_up_after_pause_secs
+        ),
+        (5, 60, 0)
+    );
+    harness.get_by_label("⟲ 5");
+    harness.get_by_label("60 ⟳").click();
+    harness.run();
+    assert_eq!(harness.state().heard_position(), Duration::from_secs(60));
+    harness.key_press(Key::ArrowLeft);
+    harness.run();
+    assert_eq!(harness.state().heard_position(), Duration::from_secs(55));
+    harness.key_press(Key::ArrowRight);
+    harness.run();
+    assert_eq!(harness.state().heard_position(), Duration::from_secs(115));
+}

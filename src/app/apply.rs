@@ -12,6 +12,7 @@ use super::command::{self, Command};
 use super::export_dialog::{self, ExportOutcome, ExportRequest};
 use super::library_panel;
 use super::opening::{Found, Opened};
+use super::playback;
 use super::transcript_view::Reveal;
 use super::{AudioStatus, MAX_REPAINT_WAIT, OpenEpisode, POLL_WAIT, ReadalongApp, search_bar};
 use crate::audio::PlayerEvent;
@@ -88,12 +89,29 @@ impl ReadalongApp {
                 self.view.scroll(how);
             }
             Command::SkipBack => {
-                self.seek(self.heard_position().saturating_sub(command::SKIP_BACK))
+                let back = Duration::from_secs(self.state.settings.skip_back_secs.into());
+                self.seek(self.heard_position().saturating_sub(back))
             }
-            Command::SkipForward => self.seek(self.heard_position() + command::SKIP_FORWARD),
+            Command::SkipForward => {
+                let forward = Duration::from_secs(self.state.settings.skip_forward_secs.into());
+                self.seek(self.heard_position() + forward)
+            }
             Command::PreviousLine => self.step_line(false),
             Command::NextLine => self.step_line(true),
             Command::SetSpeed(speed) => self.set_speed(speed),
+            Command::StepSpeed(faster) => self.set_speed(playback::step_speed(self.speed, faster)),
+            Command::SetBackUpAfterPause(secs) => {
+                self.state.settings.back_up_after_pause_secs = secs.min(state::MAX_BACK_UP_SECS);
+                self.store.save(&self.state);
+            }
+            Command::SetSkipBack(secs) => {
+                self.state.settings.skip_back_secs = secs.clamp(1, state::MAX_SKIP_SECS);
+                self.store.save(&self.state);
+            }
+            Command::SetSkipForward(secs) => {
+                self.state.settings.skip_forward_secs = secs.clamp(1, state::MAX_SKIP_SECS);
+                self.store.save(&self.state);
+            }
             Command::SetVolume(volume) => self.set_volume(volume),
             Command::FontBigger => self.change_font(1.0),
             Command::FontSmaller => self.change_font(-1.0),
@@ -153,6 +171,7 @@ impl ReadalongApp {
         self.save_place();
         self.player.pause();
         self.player.close();
+        self.paused_at = None;
         self.audio = AudioStatus::NoFile;
         self.audio_request = None;
         self.episode = None;
@@ -394,6 +413,7 @@ impl ReadalongApp {
         )));
         self.player.pause();
         self.player.close();
+        self.paused_at = None;
         self.audio = AudioStatus::NoFile;
         self.audio_request = files.audio.as_ref().map(|audio| self.player.open(audio));
         if self.audio_request.is_some() {
@@ -526,6 +546,7 @@ impl ReadalongApp {
     fn toggle_play(&mut self) {
         if self.player.is_playing() {
             self.player.pause();
+            self.paused_at = Some(Instant::now());
             self.trace
                 .record(TraceEvent::Pause, self.heard_position(), self.lit);
             self.save_place();
@@ -539,7 +560,16 @@ impl ReadalongApp {
             && self.heard_position() >= end
         {
             self.player.seek(Duration::ZERO);
+        } else if let Some(paused_at) = self.paused_at.take() {
+            // A listener back from a long pause has lost the thread: replay the last few seconds.
+            let back_up = Duration::from_secs(self.state.settings.back_up_after_pause_secs.into());
+            let position = self.heard_position();
+            let resume = playback::resume_position(position, paused_at.elapsed(), back_up);
+            if resume != position {
+                self.seek(resume);
+            }
         }
+        self.paused_at = None;
         self.player.play();
         self.last_saved = Instant::now();
         self.trace
@@ -552,6 +582,8 @@ impl ReadalongApp {
             None => to,
         };
         self.player.seek(to);
+        // A place chosen while paused is where the listener wants to resume: no backing up.
+        self.paused_at = None;
         let cue = self.cue_heard_at(to);
         self.trace.record(TraceEvent::Seek, to, cue);
         if self.follow

@@ -11,10 +11,6 @@ use crate::state::ThemeChoice;
 use crate::transcript::export::Kind;
 use crate::transcript::paragraphs::SentenceId;
 
-/// How far Left skips back.
-pub const SKIP_BACK: Duration = Duration::from_secs(15);
-/// How far Right skips forward.
-pub const SKIP_FORWARD: Duration = Duration::from_secs(30);
 /// How far `,` and `.` move the transcript, in milliseconds.
 pub const NUDGE_MS: i64 = 100;
 /// How far Shift+`,` and Shift+`.` move the transcript, in milliseconds.
@@ -50,9 +46,9 @@ pub enum Command {
     /// Scroll the transcript from the keyboard (Home, End, Page Up, Page Down); stops following,
     /// as a scroll by hand does.
     ScrollView(ViewScroll),
-    /// Skip back by `SKIP_BACK`.
+    /// Skip back by the skip size in the settings.
     SkipBack,
-    /// Skip forward by `SKIP_FORWARD`.
+    /// Skip forward by the skip size in the settings.
     SkipForward,
     /// Jump to the start of the previous line.
     PreviousLine,
@@ -60,6 +56,14 @@ pub enum Command {
     NextLine,
     /// Set the playback speed (0.5 to 3).
     SetSpeed(f32),
+    /// The next speed up (`true`) or down in the speed steps (`]` and `[`).
+    StepSpeed(bool),
+    /// How far resuming backs up after a pause of over a minute, in seconds (0: off); remembered.
+    SetBackUpAfterPause(u32),
+    /// How far skipping back goes, in seconds; remembered.
+    SetSkipBack(u32),
+    /// How far skipping forward goes, in seconds; remembered.
+    SetSkipForward(u32),
     /// Set the volume (0 to 1).
     SetVolume(f32),
     /// Make the transcript text larger.
@@ -176,14 +180,26 @@ pub fn bindings() -> Vec<Binding> {
         bind(
             NotTyping,
             &[(NONE, Key::ArrowLeft)],
-            "Back 15 seconds",
+            "Skip back (how far: Playback menu)",
             Command::SkipBack,
         ),
         bind(
             NotTyping,
             &[(NONE, Key::ArrowRight)],
-            "Forward 30 seconds",
+            "Skip forward (how far: Playback menu)",
             Command::SkipForward,
+        ),
+        bind(
+            NotTyping,
+            &[(NONE, Key::OpenBracket)],
+            "Slower (the next speed step down)",
+            Command::StepSpeed(false),
+        ),
+        bind(
+            NotTyping,
+            &[(NONE, Key::CloseBracket)],
+            "Faster (the next speed step up)",
+            Command::StepSpeed(true),
         ),
         bind(
             NotTyping,
@@ -361,6 +377,8 @@ fn key_name(key: Key) -> &'static str {
         Key::Slash => "/",
         Key::Comma => ",",
         Key::Period => ".",
+        Key::OpenBracket => "[",
+        Key::CloseBracket => "]",
         other => other.name(),
     }
 }

@@ -9,6 +9,7 @@ pub mod follow;
 pub mod help;
 pub mod library_panel;
 pub mod opening;
+pub mod playback;
 pub mod player_bar;
 pub mod search_bar;
 pub mod signals;
@@ -158,6 +159,8 @@ pub struct ReadalongApp {
     last_saved: Instant,
     quit: Arc<AtomicBool>,
     popup_was_open: bool,
+    /// When the listener paused, so that resuming after a long pause can back up a little.
+    paused_at: Option<Instant>,
     /// The open library, when a folder of episodes was opened.
     library: Option<library_panel::LibraryView>,
     /// Where library scans are cached (`None`: nowhere).
@@ -254,6 +257,7 @@ impl ReadalongApp {
             last_saved: Instant::now(),
             quit: Arc::new(AtomicBool::new(false)),
             popup_was_open: false,
+            paused_at: None,
             library: None,
             cache_dir: None,
             start_audio_dirs: Vec::new(),
@@ -361,6 +365,9 @@ impl ReadalongApp {
                 .map(|t| t.speakers().into_iter().map(str::to_owned).collect())
                 .unwrap_or_default(),
             speaker_filter: self.speaker_filter.clone(),
+            back_up_after_pause_secs: self.state.settings.back_up_after_pause_secs,
+            skip_back_secs: self.state.settings.skip_back_secs,
+            skip_forward_secs: self.state.settings.skip_forward_secs,
         };
         let commands = egui::Panel::top("top-bar")
             .show(ui, |ui| top_bar::top_bar_ui(ui, &input, &mut self.search))
@@ -525,6 +532,8 @@ impl ReadalongApp {
             speed: self.speed,
             volume: self.state.settings.volume,
             sync_open: self.show_sync,
+            skip_back_secs: self.state.settings.skip_back_secs,
+            skip_forward_secs: self.state.settings.skip_forward_secs,
         };
         let output = egui::Panel::bottom("player-bar")
             .show(ui, |ui| {

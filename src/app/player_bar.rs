@@ -5,7 +5,8 @@ use std::time::Duration;
 
 use eframe::egui::{self, Slider, Ui};
 
-use super::command::Command;
+use super::command::{self, Command};
+use super::playback;
 use crate::state::SPEED_RANGE;
 use crate::timefmt;
 
@@ -26,6 +27,10 @@ pub struct PlayerSnapshot {
     pub volume: f32,
     /// True while the Sync popover is open.
     pub sync_open: bool,
+    /// How far the back button skips, in seconds.
+    pub skip_back_secs: u32,
+    /// How far the forward button skips, in seconds.
+    pub skip_forward_secs: u32,
 }
 
 /// What the bar gives back: the commands and the seek bar's width in points.
@@ -62,9 +67,10 @@ pub fn player_bar_ui(ui: &mut Ui, snapshot: &PlayerSnapshot) -> PlayerBarOutput 
 }
 
 fn transport_ui(ui: &mut Ui, snapshot: &PlayerSnapshot, commands: &mut Vec<Command>) {
+    let back = snapshot.skip_back_secs;
     if ui
-        .button("⟲ 15")
-        .on_hover_text("Back 15 seconds (Left)")
+        .button(format!("⟲ {back}"))
+        .on_hover_text(format!("Back {back} seconds (Left)"))
         .clicked()
     {
         commands.push(Command::SkipBack);
@@ -81,9 +87,10 @@ fn transport_ui(ui: &mut Ui, snapshot: &PlayerSnapshot, commands: &mut Vec<Comma
     {
         commands.push(Command::TogglePlay);
     }
+    let forward = snapshot.skip_forward_secs;
     if ui
-        .button("30 ⟳")
-        .on_hover_text("Forward 30 seconds (Right)")
+        .button(format!("{forward} ⟳"))
+        .on_hover_text(format!("Forward {forward} seconds (Right)"))
         .clicked()
     {
         commands.push(Command::SkipForward);
@@ -103,6 +110,7 @@ fn speed_volume_ui(ui: &mut Ui, snapshot: &PlayerSnapshot, commands: &mut Vec<Co
     if response.changed() && (speed - snapshot.speed).abs() > 1e-3 {
         commands.push(Command::SetSpeed(speed));
     }
+    speed_presets_ui(ui, snapshot.speed, commands);
     let stored_pct = (snapshot.volume * 100.0).round();
     let mut volume_pct = stored_pct;
     let response = ui.add(
@@ -122,6 +130,39 @@ fn speed_volume_ui(ui: &mut Ui, snapshot: &PlayerSnapshot, commands: &mut Vec<Co
     {
         commands.push(Command::ToggleSync);
     }
+}
+
+/// The preset speeds, in a small menu beside the slider (a row of buttons would take the seek
+/// bar's room).
+fn speed_presets_ui(ui: &mut Ui, speed: f32, commands: &mut Vec<Command>) {
+    ui.menu_button("Presets", |ui| {
+        for preset in playback::SPEED_PRESETS {
+            let chosen = playback::is_speed(speed, preset);
+            if ui
+                .add(egui::Button::selectable(
+                    chosen,
+                    playback::speed_text(preset),
+                ))
+                .clicked()
+                && !chosen
+            {
+                commands.push(Command::SetSpeed(preset));
+            }
+        }
+        ui.separator();
+        for (faster, label) in [(false, "Slower"), (true, "Faster")] {
+            let command = Command::StepSpeed(faster);
+            let mut button = egui::Button::new(label);
+            if let Some(keys) = command::key_text_for(&command) {
+                button = button.shortcut_text(keys);
+            }
+            if ui.add(button).clicked() {
+                commands.push(command);
+            }
+        }
+    })
+    .response
+    .on_hover_text("Speed presets; [ and ] step the speed");
 }
 
 /// Draws the elapsed time, the seek bar and the total; returns the seek bar's width.

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use eframe::egui::{self, Ui};
 
 use super::command::{self, Command};
+use super::playback;
 use super::search_bar::{self, SearchState};
 use crate::state::ThemeChoice;
 use crate::transcript::export::Kind;
@@ -36,6 +37,12 @@ pub struct TopBarInput<'a> {
     pub speakers: Vec<String>,
     /// The one speaker whose lines are shown, if only one's are.
     pub speaker_filter: Option<String>,
+    /// How far resuming backs up after a long pause, in seconds (0: off).
+    pub back_up_after_pause_secs: u32,
+    /// How far skipping back goes, in seconds.
+    pub skip_back_secs: u32,
+    /// How far skipping forward goes, in seconds.
+    pub skip_forward_secs: u32,
 }
 
 /// Draws the bar and returns the commands given.
@@ -46,6 +53,7 @@ pub fn top_bar_ui(ui: &mut Ui, input: &TopBarInput<'_>, search: &mut SearchState
     egui::MenuBar::new().ui(ui, |ui| {
         ui.menu_button("File", |ui| file_menu_ui(ui, input, &mut commands));
         ui.menu_button("View", |ui| view_menu_ui(ui, input, &mut commands));
+        ui.menu_button("Playback", |ui| playback_menu_ui(ui, input, &mut commands));
         if ui.button("Help").on_hover_text("Keys (F1)").clicked() {
             commands.push(Command::ToggleHelp);
         }
@@ -160,6 +168,70 @@ fn view_menu_ui(ui: &mut Ui, input: &TopBarInput<'_>, commands: &mut Vec<Command
     for (choice, label) in themes {
         if ui.radio(input.theme == choice, label).clicked() && input.theme != choice {
             commands.push(Command::SetTheme(choice));
+        }
+    }
+}
+
+/// How far resuming backs up after a long pause, how far the skips go, and the speed steps.
+fn playback_menu_ui(ui: &mut Ui, input: &TopBarInput<'_>, commands: &mut Vec<Command>) {
+    menu_item_ui(ui, "Faster", Command::StepSpeed(true), commands);
+    menu_item_ui(ui, "Slower", Command::StepSpeed(false), commands);
+    ui.separator();
+    ui.menu_button("Back up after a pause of over a minute", |ui| {
+        seconds_choices_ui(
+            ui,
+            &playback::BACK_UP_CHOICES_SECS,
+            input.back_up_after_pause_secs,
+            "Back up",
+            Command::SetBackUpAfterPause,
+            commands,
+        );
+    });
+    ui.menu_button("Skip back", |ui| {
+        seconds_choices_ui(
+            ui,
+            &playback::SKIP_BACK_CHOICES_SECS,
+            input.skip_back_secs,
+            "Skip back",
+            Command::SetSkipBack,
+            commands,
+        );
+    });
+    ui.menu_button("Skip forward", |ui| {
+        seconds_choices_ui(
+            ui,
+            &playback::SKIP_FORWARD_CHOICES_SECS,
+            input.skip_forward_secs,
+            "Skip forward",
+            Command::SetSkipForward,
+            commands,
+        );
+    });
+}
+
+/// One radio button per choice of seconds ("Off", "3 s", …); the current value is shown even
+/// when it is not one of the choices (set in an edited state file).
+fn seconds_choices_ui(
+    ui: &mut Ui,
+    choices: &[u32],
+    current: u32,
+    what: &str,
+    command: fn(u32) -> Command,
+    commands: &mut Vec<Command>,
+) {
+    let mut shown = choices.to_vec();
+    if !shown.contains(&current) {
+        shown.push(current);
+        shown.sort_unstable();
+    }
+    for secs in shown {
+        let response = ui.radio(current == secs, playback::seconds_text(secs));
+        let label = format!("{what}: {}", playback::seconds_text(secs));
+        response.widget_info(|| {
+            egui::WidgetInfo::selected(egui::Role::RadioButton, true, current == secs, &label)
+        });
+        if response.clicked() && current != secs {
+            commands.push(command(secs));
         }
     }
 }
