@@ -13,6 +13,7 @@
 //!   end (so `Transcript::cue_end` falls back to the next start), with a warning.
 //! - Overlapping cues are kept as they are; out-of-order cues are sorted (stably) with a warning.
 
+pub mod chapters;
 mod encoding;
 mod error;
 pub mod export;
