@@ -1054,3 +1054,95 @@ fn the_playback_menu_sets_the_skip_sizes_and_the_back_up_after_a_pause() {
     harness.run();
     assert_eq!(harness.state().heard_position(), Duration::from_secs(115));
 }
+
+/// An episode whose MP3 carries two chapters in its ID3 tag (prepended to `audio/cbr.mp3`, 4 s),
+/// and a transcript of four lines, each its own block.
+fn chaptered_episode() -> tempfile::TempDir {
+    use readalong::transcript::chapters::build;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let tag = build::tag(
+        4,
+        &[
+            build::ctoc(4, "toc", true, &["c1", "c2"]),
+            build::chap(4, "c1", 0, 2000, Some("Opening")),
+            build::chap(4, "c2", 2000, 4000, Some("The middle")),
+        ],
+    );
+    let audio = std::fs::read(fixture("audio/cbr.mp3")).expect("fixture");
+    std::fs::write(dir.path().join("ep.mp3"), [tag, audio].concat()).expect("write");
+    let vtt = "WEBVTT\n\n\
+        00:00.000 --> 00:01.000\n<v Ann>First words of the show.\n\n\
+        00:01.000 --> 00:02.000\n<v Bob>A reply from Bob.\n\n\
+        00:02.000 --> 00:03.000\n<v Ann>Now the middle part starts.\n\n\
+        00:03.000 --> 00:04.000\n<v Bob>And it ends here.\n";
+    std::fs::write(dir.path().join("ep.vtt"), vtt).expect("write");
+    dir
+}
+
+#[test]
+fn chapters_head_their_blocks_and_the_chapters_menu_jumps() {
+    let dir = chaptered_episode();
+    let mut harness = harness_for(dir.path().join("ep.mp3"));
+    let titles: Vec<String> = harness
+        .state()
+        .chapters()
+        .iter()
+        .map(|c| c.title.clone())
+        .collect();
+    assert_eq!(titles, ["Opening", "The middle"]);
+    let opening = harness.get_by_label("Chapter: Opening").rect();
+    let middle = harness.get_by_label("Chapter: The middle").rect();
+    let now_the_middle = harness
+        .get_by_label_contains("Now the middle part starts.")
+        .rect();
+    let reply = harness.get_by_label_contains("A reply from Bob.").rect();
+    assert!(
+        reply.bottom() <= middle.top() && now_the_middle.contains_rect(middle),
+        "the header is at the top of the block its chapter starts in: {reply:?} {middle:?} {now_the_middle:?}"
+    );
+    assert!(opening.bottom() <= reply.top());
+    assert_eq!(harness.state().current_chapter(), Some(0));
+    harness.get_by_label("Chapters").click();
+    harness.run();
+    harness.get_by_label("The middle 0:02").click();
+    harness.run();
+    assert_eq!(harness.state().heard_position(), Duration::from_secs(2));
+    assert_eq!(harness.state().current_chapter(), Some(1));
+    assert!(harness.state().is_following());
+}
+
+#[test]
+fn a_chapters_json_beside_the_transcript_is_read_and_hidden_chapters_are_left_out() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::copy(
+        fixture("paragraphs/fragments.vtt"),
+        dir.path().join("fragments.vtt"),
+    )
+    .expect("copy");
+    std::fs::write(
+        dir.path().join("chapters.json"),
+        r#"{"version":"1.2.0","chapters":[{"startTime":0,"title":"Hello"},
+            {"startTime":1,"title":"Sponsor","toc":false},{"startTime":10,"title":"Tricks"}]}"#,
+    )
+    .expect("write");
+    let mut harness = harness_for(dir.path().join("fragments.vtt"));
+    let titles: Vec<String> = harness
+        .state()
+        .chapters()
+        .iter()
+        .map(|c| c.title.clone())
+        .collect();
+    assert_eq!(titles, ["Hello", "Tricks"]);
+    harness.get_by_label("Chapter: Hello");
+    assert!(harness.query_by_label_contains("Sponsor").is_none());
+    assert_eq!(
+        harness.state().transcript().map(|t| t.cues.len()),
+        Some(6),
+        "chapters.json is not taken for a transcript"
+    );
+    harness.get_by_label("Chapters").click();
+    harness.run();
+    harness.get_by_label("Tricks 0:10").click();
+    harness.run();
+    assert_eq!(harness.state().heard_position(), Duration::from_secs(10));
+}

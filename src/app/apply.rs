@@ -16,6 +16,7 @@ use super::playback;
 use super::transcript_view::Reveal;
 use super::{AudioStatus, MAX_REPAINT_WAIT, OpenEpisode, POLL_WAIT, ReadalongApp, search_bar};
 use crate::audio::PlayerEvent;
+use crate::chapter_files::EpisodeChapters;
 use crate::episode::{self, EpisodeFiles, TranscriptChoice};
 use crate::state::{self, FONT_SIZE_RANGE, SPEED_RANGE};
 use crate::trace::TraceEvent;
@@ -95,6 +96,12 @@ impl ReadalongApp {
             Command::SkipForward => {
                 let forward = Duration::from_secs(self.state.settings.skip_forward_secs.into());
                 self.seek(self.heard_position() + forward)
+            }
+            Command::JumpToChapter(index) => {
+                if let Some(start) = self.chapters().get(index).map(|c| c.start) {
+                    self.follow = true;
+                    self.seek(start);
+                }
             }
             Command::PreviousLine => self.step_line(false),
             Command::NextLine => self.step_line(true),
@@ -384,12 +391,12 @@ impl ReadalongApp {
             return;
         };
         match result {
-            Ok(Found::Episode(files, choices)) => {
+            Ok(Found::Episode(files, choices, chapters)) => {
                 // An episode opened by its own path leaves the library.
                 if files.remember_as.is_none() {
                     self.library = None;
                 }
-                self.show_episode(ctx, &path, files, choices, at)
+                self.show_episode(ctx, &path, files, choices, *chapters, at)
             }
             Ok(Found::Library) => self.show_library(ctx, &path),
             Err(error) => self.error = Some(error),
@@ -402,6 +409,7 @@ impl ReadalongApp {
         path: &Path,
         files: EpisodeFiles,
         choices: Vec<TranscriptChoice>,
+        chapters: EpisodeChapters,
         at: Option<Duration>,
     ) {
         self.save_place();
@@ -436,6 +444,7 @@ impl ReadalongApp {
             files,
             choices,
             chosen,
+            chapters,
         });
         let speed = place
             .as_ref()

@@ -50,6 +50,8 @@ pub enum Command {
     SkipBack,
     /// Skip forward by the skip size in the settings.
     SkipForward,
+    /// Play from the start of chapter `index` (in the episode's chapters), following the audio.
+    JumpToChapter(usize),
     /// Jump to the start of the previous line.
     PreviousLine,
     /// Jump to the start of the next line.

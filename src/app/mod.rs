@@ -3,6 +3,7 @@
 
 mod apply;
 pub mod blocks;
+pub mod chapter_rows;
 pub mod command;
 pub mod export_dialog;
 pub mod follow;
@@ -28,10 +29,12 @@ use std::time::{Duration, Instant};
 use eframe::egui::{self, Context, Ui};
 
 use crate::audio::{OutputState, Player};
+use crate::chapter_files::EpisodeChapters;
 use crate::episode::{EpisodeFiles, TranscriptChoice, file_name};
 use crate::state::{State, StateStore};
 use crate::trace::{Trace, TraceEvent};
 use crate::transcript::Transcript;
+use crate::transcript::chapters::Chapter;
 use crate::transcript::paragraphs::{Paragraphs, SentenceId};
 use crate::transcript::sync::SyncMap;
 pub use command::Command;
@@ -102,6 +105,7 @@ struct OpenEpisode {
     files: EpisodeFiles,
     choices: Vec<TranscriptChoice>,
     chosen: usize,
+    chapters: EpisodeChapters,
 }
 
 impl OpenEpisode {
@@ -307,6 +311,23 @@ impl ReadalongApp {
         &self.blocks
     }
 
+    /// The open episode's chapters (audio times), sorted by start.
+    pub fn chapters(&self) -> &[Chapter] {
+        self.episode
+            .as_ref()
+            .map_or(&[], |e| e.chapters.chapters.as_slice())
+    }
+
+    /// The chapter heard now, if any.
+    pub fn current_chapter(&self) -> Option<usize> {
+        chapter_rows::chapter_at(self.chapters(), self.heard_position())
+    }
+
+    /// The chapter headers of the blocks shown.
+    fn chapter_rows(&self) -> Vec<chapter_rows::ChapterRow> {
+        chapter_rows::chapter_rows(&self.blocks, self.chapters(), &self.sync)
+    }
+
     /// The error shown to the user, if any.
     pub fn error(&self) -> Option<&str> {
         self.error.as_deref()
@@ -365,6 +386,12 @@ impl ReadalongApp {
                 .map(|t| t.speakers().into_iter().map(str::to_owned).collect())
                 .unwrap_or_default(),
             speaker_filter: self.speaker_filter.clone(),
+            chapters: self
+                .chapters()
+                .iter()
+                .map(|c| (c.start, c.title.clone()))
+                .collect(),
+            current_chapter: self.current_chapter(),
             back_up_after_pause_secs: self.state.settings.back_up_after_pause_secs,
             skip_back_secs: self.state.settings.skip_back_secs,
             skip_forward_secs: self.state.settings.skip_forward_secs,
@@ -419,6 +446,13 @@ impl ReadalongApp {
             items.push(StatusItem::info(format!("showing only {name}'s lines")));
         }
         items.extend(self.audio_status_item());
+        if let Some(problem) = self
+            .episode
+            .as_ref()
+            .and_then(|e| e.chapters.problem.as_ref())
+        {
+            items.push(StatusItem::warn(problem.clone()));
+        }
         items.extend(self.transcript_status_items());
         items.extend(self.sync_status_items());
         items
@@ -534,6 +568,7 @@ impl ReadalongApp {
             sync_open: self.show_sync,
             skip_back_secs: self.state.settings.skip_back_secs,
             skip_forward_secs: self.state.settings.skip_forward_secs,
+            chapter_starts: self.chapters().iter().map(|c| c.start).collect(),
         };
         let output = egui::Panel::bottom("player-bar")
             .show(ui, |ui| {
@@ -564,6 +599,7 @@ impl ReadalongApp {
     }
 
     fn transcript_panel(&mut self, ui: &mut Ui) {
+        let chapter_rows = self.chapter_rows();
         let commands = egui::CentralPanel::default()
             .show(ui, |ui| {
                 match self.episode.as_ref().and_then(OpenEpisode::transcript) {
@@ -578,6 +614,7 @@ impl ReadalongApp {
                             font_size_pts: self.state.settings.font_size_pts,
                             follow: self.follow,
                             sync: &self.sync,
+                            chapters: &chapter_rows,
                         };
                         self.view.ui(ui, &input)
                     }

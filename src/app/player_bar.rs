@@ -31,6 +31,8 @@ pub struct PlayerSnapshot {
     pub skip_back_secs: u32,
     /// How far the forward button skips, in seconds.
     pub skip_forward_secs: u32,
+    /// Where the chapters start (audio times): ticks on the seek bar.
+    pub chapter_starts: Vec<Duration>,
 }
 
 /// What the bar gives back: the commands and the seek bar's width in points.
@@ -165,6 +167,24 @@ fn speed_presets_ui(ui: &mut Ui, speed: f32, commands: &mut Vec<Command>) {
     .on_hover_text("Speed presets; [ and ] step the speed");
 }
 
+/// A short tick under the seek bar's rail at each chapter's start.
+fn chapter_ticks_ui(ui: &Ui, rect: egui::Rect, starts: &[Duration], total_secs: f64) {
+    // The slider's handle travels the rail less its radius at each end (as egui lays it out).
+    let handle_radius = rect.height() / 2.5;
+    let rail = rect.x_range().shrink(handle_radius);
+    let colour = ui.visuals().text_color();
+    let painter = ui.painter();
+    for start in starts {
+        let fraction = (start.as_secs_f64() / total_secs).clamp(0.0, 1.0) as f32;
+        let x = rail.min + fraction * rail.span();
+        painter.vline(
+            x,
+            rect.center().y + 3.0..=rect.bottom(),
+            egui::Stroke::new(1.5, colour),
+        );
+    }
+}
+
 /// Draws the elapsed time, the seek bar and the total; returns the seek bar's width.
 fn seek_ui(ui: &mut Ui, snapshot: &PlayerSnapshot, commands: &mut Vec<Command>) -> f32 {
     ui.label(timefmt::clock(snapshot.position));
@@ -184,6 +204,9 @@ fn seek_ui(ui: &mut Ui, snapshot: &PlayerSnapshot, commands: &mut Vec<Command>) 
         .on_hover_text("Position");
     let enabled = total_secs > 0.0;
     response.widget_info(|| egui::WidgetInfo::slider(enabled, at_secs, "Position"));
+    if enabled {
+        chapter_ticks_ui(ui, response.rect, &snapshot.chapter_starts, total_secs);
+    }
     if response.changed()
         && let Ok(to) = Duration::try_from_secs_f64(at_secs)
     {

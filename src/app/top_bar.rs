@@ -1,6 +1,7 @@
 //! The top bar: the File and View menus, the transcript switcher and the search box.
 
 use std::path::PathBuf;
+use std::time::Duration;
 
 use eframe::egui::{self, Ui};
 
@@ -8,6 +9,7 @@ use super::command::{self, Command};
 use super::playback;
 use super::search_bar::{self, SearchState};
 use crate::state::ThemeChoice;
+use crate::timefmt;
 use crate::transcript::export::Kind;
 
 /// Below this width an open search box goes on a row of its own.
@@ -37,6 +39,10 @@ pub struct TopBarInput<'a> {
     pub speakers: Vec<String>,
     /// The one speaker whose lines are shown, if only one's are.
     pub speaker_filter: Option<String>,
+    /// The episode's chapters: the start (audio time) and title of each.
+    pub chapters: Vec<(Duration, String)>,
+    /// The chapter heard now.
+    pub current_chapter: Option<usize>,
     /// How far resuming backs up after a long pause, in seconds (0: off).
     pub back_up_after_pause_secs: u32,
     /// How far skipping back goes, in seconds.
@@ -54,6 +60,9 @@ pub fn top_bar_ui(ui: &mut Ui, input: &TopBarInput<'_>, search: &mut SearchState
         ui.menu_button("File", |ui| file_menu_ui(ui, input, &mut commands));
         ui.menu_button("View", |ui| view_menu_ui(ui, input, &mut commands));
         ui.menu_button("Playback", |ui| playback_menu_ui(ui, input, &mut commands));
+        if !input.chapters.is_empty() {
+            ui.menu_button("Chapters", |ui| chapters_menu_ui(ui, input, &mut commands));
+        }
         if ui.button("Help").on_hover_text("Keys (F1)").clicked() {
             commands.push(Command::ToggleHelp);
         }
@@ -170,6 +179,22 @@ fn view_menu_ui(ui: &mut Ui, input: &TopBarInput<'_>, commands: &mut Vec<Command
             commands.push(Command::SetTheme(choice));
         }
     }
+}
+
+/// Every chapter, with its start; the one heard now is marked. A click plays from its start.
+fn chapters_menu_ui(ui: &mut Ui, input: &TopBarInput<'_>, commands: &mut Vec<Command>) {
+    egui::ScrollArea::vertical()
+        .max_height(ui.ctx().content_rect().height() * 0.7)
+        .show(ui, |ui| {
+            for (i, (start, title)) in input.chapters.iter().enumerate() {
+                let chosen = input.current_chapter == Some(i);
+                let button = egui::Button::selectable(chosen, title.as_str())
+                    .shortcut_text(timefmt::clock(*start));
+                if ui.add(button).clicked() {
+                    commands.push(Command::JumpToChapter(i));
+                }
+            }
+        });
 }
 
 /// How far resuming backs up after a long pause, how far the skips go, and the speed steps.

@@ -20,6 +20,7 @@ use eframe::egui::{
     text::LayoutJob, vec2,
 };
 
+use super::chapter_rows::ChapterRow;
 use super::command::Command;
 use super::follow::{self, Anchor, RowHeights, RowSpan, ViewGeometry};
 pub use super::follow::{Reveal, ViewScroll};
@@ -32,6 +33,10 @@ use crate::transcript::sync::SyncMap;
 const ROW_PAD_Y: f32 = 5.0;
 /// Space between the time gutter and the text, in points.
 const GUTTER_GAP: f32 = 12.0;
+/// The space above a chapter's title, with the rule in its middle, in points.
+const CHAPTER_GAP_PTS: f32 = 12.0;
+/// A chapter title's size against the text's.
+const CHAPTER_SCALE: f32 = 1.2;
 /// Text whose glyphs stand for an average line, to estimate how long a row's text runs without laying it out.
 const SAMPLE_TEXT: &str = "The quick brown fox jumps over the lazy dog, then rests a while.";
 
@@ -55,6 +60,8 @@ pub struct ViewInput<'a> {
     pub follow: bool,
     /// Where each line is heard in the audio: the gutter shows that time.
     pub sync: &'a SyncMap,
+    /// The chapter headers, by block, sorted.
+    pub chapters: &'a [ChapterRow],
 }
 
 /// What the row heights were computed for; any change drops them.
@@ -71,17 +78,45 @@ struct RowFacts {
     generation: Option<u64>,
     chars: Vec<u32>,
     turns: Vec<bool>,
+    chapters: Vec<ChapterRow>,
 }
 
 impl RowFacts {
-    fn gather(blocks: &Paragraphs, generation: u64) -> Self {
+    fn gather(blocks: &Paragraphs, generation: u64, chapters: &[ChapterRow]) -> Self {
         let count = |p: &Paragraph| u32::try_from(p.text.chars().count()).unwrap_or(u32::MAX);
         RowFacts {
             generation: Some(generation),
             chars: blocks.paragraphs.iter().map(count).collect(),
             turns: blocks.paragraphs.iter().map(|p| p.turn).collect(),
+            chapters: chapters.to_vec(),
         }
     }
+
+    /// What row `index` starts with: a speaker's turn, a chapter header.
+    fn header(&self, index: usize) -> RowHeader {
+        RowHeader {
+            turn: self.turns.get(index).copied().unwrap_or(false),
+            chapter: chapter_title(&self.chapters, index).is_some(),
+        }
+    }
+}
+
+/// What a row shows above its text.
+#[derive(Clone, Copy, Debug, Default)]
+struct RowHeader {
+    /// The speaker's name (a new turn).
+    turn: bool,
+    /// A chapter's title.
+    chapter: bool,
+}
+
+/// The title of the chapter header over block `index`, if it has one.
+fn chapter_title(chapters: &[ChapterRow], index: usize) -> Option<&str> {
+    let i = chapters.partition_point(|c| c.block < index);
+    chapters
+        .get(i)
+        .filter(|c| c.block == index)
+        .map(|c| c.title.as_str())
 }
 
 /// Font measures for one row width and text size: enough to estimate a row's height without laying it out.
@@ -93,6 +128,7 @@ struct Metrics {
     glyph_width_pts: f32,
     line_height_pts: f32,
     speaker_height_pts: f32,
+    chapter_height_pts: f32,
 }
 
 impl Metrics {
@@ -109,19 +145,31 @@ impl Metrics {
             glyph_width_pts: sample.size().x / sample_chars,
             line_height_pts: sample.size().y,
             speaker_height_pts: speaker_line_height(ui, font_size_pts),
+            chapter_height_pts: chapter_line_height(ui, font_size_pts),
         }
     }
 
     /// A row's height guessed from its length: its characters at the average glyph width, wrapped at the text width.
-    fn estimate_pts(&self, chars: u32, turn: bool) -> f64 {
+    fn estimate_pts(&self, chars: u32, header: RowHeader) -> f64 {
         let run_pts = f64::from(chars) * f64::from(self.glyph_width_pts);
         let lines = (run_pts / f64::from(self.text_width_pts)).ceil().max(1.0);
-        f64::from(self.header_pts(turn) + 2.0 * ROW_PAD_Y) + lines * f64::from(self.line_height_pts)
+        f64::from(self.header_pts(header) + 2.0 * ROW_PAD_Y)
+            + lines * f64::from(self.line_height_pts)
     }
 
-    /// The speaker line's height above a row that starts a turn.
-    fn header_pts(&self, turn: bool) -> f32 {
-        if turn { self.speaker_height_pts } else { 0.0 }
+    /// The height of what is above a row's text: a chapter's title, a speaker's name.
+    fn header_pts(&self, header: RowHeader) -> f32 {
+        let chapter = if header.chapter {
+            self.chapter_height_pts
+        } else {
+            0.0
+        };
+        let speaker = if header.turn {
+            self.speaker_height_pts
+        } else {
+            0.0
+        };
+        chapter + speaker
     }
 }
 
@@ -400,7 +448,8 @@ impl TranscriptView {
         let top = galley.pos_from_cursor(CCursor::new(start)).top();
         let bottom = galley.pos_from_cursor(CCursor::new(end)).bottom();
         let row = self.rows.span(index);
-        let text_top_pts = row.top_pts + f64::from(ROW_PAD_Y + self.metrics.header_pts(para.turn));
+        let header = self.facts.header(index);
+        let text_top_pts = row.top_pts + f64::from(ROW_PAD_Y + self.metrics.header_pts(header));
         Some(RowSpan {
             top_pts: text_top_pts + f64::from(top),
             height_pts: f64::from((bottom - top).max(0.0)),
@@ -428,20 +477,23 @@ impl TranscriptView {
             width_bits: width_pts.to_bits(),
             font_size_bits: input.font_size_pts.to_bits(),
         };
-        if self.key == Some(key) {
+        let chapters_moved = self.facts.chapters != input.chapters;
+        if self.key == Some(key) && !chapters_moved {
             return false;
         }
-        if self.facts.generation != Some(input.generation) {
-            self.facts = RowFacts::gather(input.blocks, input.generation);
-            self.quiet_row = None;
+        if self.facts.generation != Some(input.generation) || chapters_moved {
+            if self.facts.generation != Some(input.generation) {
+                self.quiet_row = None;
+            }
+            self.facts = RowFacts::gather(input.blocks, input.generation, input.chapters);
         }
         let metrics = Metrics::of(ui, width_pts, input.font_size_pts);
-        let estimates = self
-            .facts
+        let facts = &self.facts;
+        let estimates = facts
             .chars
             .iter()
-            .zip(&self.facts.turns)
-            .map(|(&chars, &turn)| metrics.estimate_pts(chars, turn));
+            .enumerate()
+            .map(|(row, &chars)| metrics.estimate_pts(chars, facts.header(row)));
         self.rows = RowHeights::from_estimates(estimates);
         self.metrics = metrics;
         self.key = Some(key);
@@ -458,11 +510,11 @@ impl TranscriptView {
         below_pts: f64,
     ) {
         let metrics = self.metrics;
-        let turns = &self.facts.turns;
+        let facts = &self.facts;
         self.rows
             .measure_around(index, above_pts, below_pts, |row| {
-                let turn = turns.get(row).copied().unwrap_or(false);
-                f64::from(exact_height_pts(ui, input.blocks, &metrics, turn, row))
+                let header = facts.header(row);
+                f64::from(exact_height_pts(ui, input.blocks, &metrics, header, row))
             });
     }
 
@@ -531,6 +583,23 @@ impl TranscriptView {
         let size = input.font_size_pts;
         let text_left = rect.left() + gutter_width(size);
         let mut y = rect.top() + ROW_PAD_Y;
+        // The lit or hovered fill goes under the names and the text, drawn after them.
+        let fill_slot = painter.add(egui::Shape::Noop);
+        // The lit and hovered marks cover the block below its chapter header.
+        let mut marked = rect;
+        if let Some(title) = chapter_title(input.chapters, index) {
+            self.chapter_header_ui(
+                ui,
+                &painter,
+                pos2(text_left, y),
+                rect,
+                index,
+                title,
+                palette,
+            );
+            y += self.metrics.chapter_height_pts;
+            marked.min.y = y - ROW_PAD_Y;
+        }
         if para.turn {
             let (name, colour) = match para.speaker.as_deref() {
                 Some(name) => {
@@ -559,9 +628,15 @@ impl TranscriptView {
         let hovered_byte = pointer.map(|pos| byte_under(para, &plain, pos - galley_pos));
         let hovered = hovered_byte.map(|byte| para.sentence_at_byte(byte));
         if single && lit.is_some() {
-            painter.rect_filled(rect, 4.0, palette.current_fill);
+            painter.set(
+                fill_slot,
+                egui::Shape::rect_filled(marked, 4.0, palette.current_fill),
+            );
         } else if single && hovered.is_some() {
-            painter.rect_filled(rect, 4.0, palette.hover_fill);
+            painter.set(
+                fill_slot,
+                egui::Shape::rect_filled(marked, 4.0, palette.hover_fill),
+            );
         }
         painter.text(
             pos2(rect.left() + 4.0, y + size * 0.15),
@@ -581,7 +656,7 @@ impl TranscriptView {
         painter.galley(galley_pos, galley.clone(), palette.text);
         if single && lit.is_some() {
             painter.rect_stroke(
-                rect,
+                marked,
                 4.0,
                 Stroke::new(1.0, palette.current_match_fill),
                 egui::StrokeKind::Inside,
@@ -599,6 +674,42 @@ impl TranscriptView {
             command: clicked,
             hovered: under_pointer,
         }
+    }
+
+    /// A chapter's title over a block, under a rule, read by a screen reader as "Chapter: title".
+    #[allow(clippy::too_many_arguments)]
+    fn chapter_header_ui(
+        &self,
+        ui: &Ui,
+        painter: &egui::Painter,
+        at: Pos2,
+        row: Rect,
+        index: usize,
+        title: &str,
+        palette: &Palette,
+    ) {
+        let size = self.metrics.font_size_pts;
+        let rule_y = at.y + CHAPTER_GAP_PTS * 0.5;
+        painter.hline(
+            at.x..=row.right() - 8.0,
+            rule_y,
+            Stroke::new(1.0, palette.weak),
+        );
+        let text_top = at.y + CHAPTER_GAP_PTS;
+        let galley = painter.layout_no_wrap(
+            title.to_owned(),
+            FontId::proportional(size * CHAPTER_SCALE),
+            palette.text,
+        );
+        let text_rect = Rect::from_min_size(pos2(at.x, text_top), galley.size());
+        painter.galley(text_rect.min, galley, palette.text);
+        let response = ui.interact(
+            text_rect,
+            ui.scope_id().with(("chapter", index)),
+            Sense::hover(),
+        );
+        let label = format!("Chapter: {title}");
+        response.widget_info(|| WidgetInfo::labeled(Role::Heading, true, &label));
     }
 
     /// The right-click menu of a sentence (or of a block, for the sentence under the pointer when it
@@ -821,7 +932,7 @@ fn exact_height_pts(
     ui: &Ui,
     blocks: &Paragraphs,
     metrics: &Metrics,
-    turn: bool,
+    header: RowHeader,
     index: usize,
 ) -> f32 {
     let text = blocks
@@ -832,7 +943,7 @@ fn exact_height_pts(
     let font = FontId::proportional(metrics.font_size_pts);
     let job = LayoutJob::simple(text, font, Color32::WHITE, metrics.text_width_pts);
     let text_pts = ui.fonts_mut(|f| f.layout_job(job)).size().y;
-    metrics.header_pts(turn) + text_pts + 2.0 * ROW_PAD_Y
+    metrics.header_pts(header) + text_pts + 2.0 * ROW_PAD_Y
 }
 
 fn gutter_width(font_size_pts: f32) -> f32 {
@@ -841,6 +952,12 @@ fn gutter_width(font_size_pts: f32) -> f32 {
 
 fn text_width(row_width: f32, font_size_pts: f32) -> f32 {
     (row_width - gutter_width(font_size_pts) - 8.0).max(50.0)
+}
+
+/// A chapter header's height: the space with its rule, and its title's line.
+fn chapter_line_height(ui: &Ui, font_size_pts: f32) -> f32 {
+    let font = FontId::proportional(font_size_pts * CHAPTER_SCALE);
+    CHAPTER_GAP_PTS + ui.fonts_mut(|f| f.row_height(&font)) + 4.0
 }
 
 fn speaker_line_height(ui: &Ui, font_size_pts: f32) -> f32 {
@@ -887,6 +1004,7 @@ mod tests {
             font_size_pts: 18.0,
             follow,
             sync: &crate::transcript::sync::IDENTITY,
+            chapters: &[],
         }
     }
 
@@ -983,7 +1101,7 @@ mod tests {
             (first..=last).all(|row| view.rows.is_exact(row)),
             "every drawn row is measured"
         );
-        let estimated = view.metrics.estimate_pts(18, false);
+        let estimated = view.metrics.estimate_pts(18, RowHeader::default());
         let measured = view.rows.height_pts(1_001);
         assert!(
             (estimated - measured).abs() < 1.0,

@@ -535,7 +535,8 @@ mod tests {
     fn reads_id3_chapters_in_both_versions() {
         for version in [3u8, 4] {
             let picture = frame(version, b"APIC", &vec![9u8; 300_000]);
-            let cases: Vec<(Vec<u8>, Vec<(Duration, &str)>)> = vec![
+            type Case = (Vec<u8>, Vec<(Duration, &'static str)>);
+            let cases: Vec<Case> = vec![
                 // Plain chapters, out of order, behind a large picture.
                 (
                     tag(
