@@ -1146,3 +1146,82 @@ fn a_chapters_json_beside_the_transcript_is_read_and_hidden_chapters_are_left_ou
     harness.run();
     assert_eq!(harness.state().heard_position(), Duration::from_secs(10));
 }
+
+/// Runs frames until one puts text on the clipboard (at most a few); returns that text.
+fn copied_text(harness: &mut Harness<'static, ReadalongApp>) -> Option<String> {
+    for _ in 0..4 {
+        harness.step();
+        let copied = harness
+            .output()
+            .platform_output
+            .commands
+            .iter()
+            .find_map(|c| match c {
+                egui::OutputCommand::CopyText(text) => Some(text.clone()),
+                _ => None,
+            });
+        if copied.is_some() {
+            return copied;
+        }
+    }
+    None
+}
+
+#[test]
+fn a_sentence_s_menu_copies_a_quote_and_a_link_and_ctrl_c_copies_the_lit_sentence() {
+    let mut harness = harness_for(fixture("episode"));
+    // The transcript is heard 2 s later than its times: the quote gives the time heard (16.5 s),
+    // the link the transcript's time, which `--at` takes through the same map.
+    harness.state_mut().send(Command::SetOffset(2000));
+    harness.run();
+    let title = harness.state().episode_title().expect("a title");
+    let sentence = "The highlight tells me exactly which line I am hearing.";
+    let items = [
+        ("Copy quote", format!("\"{sentence}\" ({title}, 0:16)")),
+        (
+            "Copy link at this time",
+            format!(
+                "readalong {} --at 0:14.5",
+                fixture("episode/interview.vtt")
+                    .canonicalize()
+                    .expect("fixture")
+                    .display()
+            ),
+        ),
+        ("Copy text", sentence.to_owned()),
+    ];
+    for (item, want) in items {
+        harness.get_by_label_contains(sentence).click_secondary();
+        harness.run();
+        harness.get_by_label(item).click();
+        assert_eq!(
+            copied_text(&mut harness).as_deref(),
+            Some(want.as_str()),
+            "{item}"
+        );
+        harness.run();
+    }
+
+    harness
+        .get_by_label_contains("And a click on any line")
+        .click();
+    harness.run();
+    // One event, so the frame that copies is the last one run (kittest runs a frame per event).
+    harness.event(egui::Event::Key {
+        key: Key::C,
+        physical_key: None,
+        pressed: true,
+        repeat: false,
+        modifiers: Modifiers::COMMAND,
+    });
+    assert_eq!(
+        copied_text(&mut harness).as_deref(),
+        Some("And a click on any line jumps the audio right there.")
+    );
+    // The desktop sends Ctrl+C as a copy event.
+    harness.event(egui::Event::Copy);
+    assert_eq!(
+        copied_text(&mut harness).as_deref(),
+        Some("And a click on any line jumps the audio right there.")
+    );
+}

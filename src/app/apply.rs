@@ -13,6 +13,7 @@ use super::export_dialog::{self, ExportOutcome, ExportRequest};
 use super::library_panel;
 use super::opening::{Found, Opened};
 use super::playback;
+use super::quote;
 use super::transcript_view::Reveal;
 use super::{AudioStatus, MAX_REPAINT_WAIT, OpenEpisode, POLL_WAIT, ReadalongApp, search_bar};
 use crate::audio::PlayerEvent;
@@ -163,6 +164,9 @@ impl ReadalongApp {
             Command::NudgeOffset(step_ms) => self.set_offset(self.sync.offset_ms() + step_ms),
             Command::SetOffset(offset_ms) => self.set_offset(offset_ms),
             Command::SyncLineNow(index) => self.sync_line_now(index),
+            Command::CopySentence(id) => self.copy_sentence(ctx, id, Copy::Text),
+            Command::CopyQuote(id) => self.copy_sentence(ctx, id, Copy::Quote),
+            Command::CopyLink(id) => self.copy_sentence(ctx, id, Copy::Link),
             Command::RemoveSyncPoint(index) => self.set_sync(self.sync.without_point(index)),
             Command::ToggleSync => self.show_sync = !self.show_sync,
         }
@@ -916,6 +920,50 @@ impl ReadalongApp {
             self.store.save(&self.state);
         }
         self.update_lit();
+    }
+}
+
+/// What a copy puts on the clipboard.
+enum Copy {
+    Text,
+    Quote,
+    Link,
+}
+
+impl ReadalongApp {
+    /// Puts sentence `id` (or the lit one) on the clipboard as text, a quote or a link.
+    fn copy_sentence(&mut self, ctx: &Context, id: Option<SentenceId>, how: Copy) {
+        let Some(id) = id.or(self.lit_sentence) else {
+            return;
+        };
+        let Some(para) = self.blocks.paragraphs.get(id.paragraph) else {
+            return;
+        };
+        let Some(sentence) = para.sentences.get(id.sentence) else {
+            return;
+        };
+        let text = para.text.get(sentence.range.clone()).unwrap_or_default();
+        let heard = self.sync.to_audio(sentence.start).unwrap_or_default();
+        let copied = match how {
+            Copy::Text => text.trim().to_owned(),
+            Copy::Quote => quote::quote_text(text, self.episode_title().as_deref(), heard),
+            Copy::Link => {
+                // The audio, else the transcript shown: a path `readalong` opens as this episode.
+                let Some(path) = self.episode.as_ref().map(|e| {
+                    e.files
+                        .audio
+                        .clone()
+                        .or_else(|| e.transcript_path().map(Path::to_path_buf))
+                        .unwrap_or_else(|| e.files.folder.clone())
+                }) else {
+                    return;
+                };
+                // `--at` is a transcript time (it goes through the sync map), so the link lands
+                // on this sentence wherever its audio has it.
+                quote::link_text(&path, sentence.start)
+            }
+        };
+        ctx.copy_text(copied);
     }
 }
 

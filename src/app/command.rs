@@ -128,6 +128,13 @@ pub enum Command {
     /// "This line is playing now": tie this transcript time (a sentence's start) to the position
     /// heard now. `None` means the sentence under the pointer, else the current search match.
     SyncLineNow(Option<Duration>),
+    /// Copy a sentence's text (`None`: the lit one) to the clipboard.
+    CopySentence(Option<SentenceId>),
+    /// Copy a sentence (`None`: the lit one) as a quote: `"…" (Title, 12:34)`, at the time heard.
+    CopyQuote(Option<SentenceId>),
+    /// Copy the command that opens this episode at a sentence (`None`: the lit one):
+    /// `readalong PATH --at 12:34.5`.
+    CopyLink(Option<SentenceId>),
     /// Remove sync point `index` (in transcript order).
     RemoveSyncPoint(usize),
     /// Show or hide the Sync popover.
@@ -298,6 +305,12 @@ pub fn bindings() -> Vec<Binding> {
         ),
         bind(
             NotTyping,
+            &[(CTRL, Key::C)],
+            "Copy the lit sentence",
+            Command::CopySentence(None),
+        ),
+        bind(
+            NotTyping,
             &[(NONE, Key::S)],
             "The line under the pointer is playing now (sync)",
             Command::SyncLineNow(None),
@@ -397,6 +410,14 @@ pub fn from_keys(ctx: &egui::Context) -> Vec<Command> {
             if binding.keys.iter().any(|k| input.consume_shortcut(k)) {
                 commands.push(binding.command);
             }
+        }
+        // The desktop turns Ctrl+C into a copy event, not a key.
+        let copy = Command::CopySentence(None);
+        if !typing
+            && input.events.iter().any(|e| matches!(e, egui::Event::Copy))
+            && !commands.contains(&copy)
+        {
+            commands.push(copy);
         }
     });
     commands

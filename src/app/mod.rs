@@ -12,6 +12,7 @@ pub mod library_panel;
 pub mod opening;
 pub mod playback;
 pub mod player_bar;
+pub mod quote;
 pub mod search_bar;
 pub mod signals;
 pub mod status_bar;

@@ -205,8 +205,8 @@ pub struct TranscriptView {
     /// The start (transcript time) of the sentence under the pointer last frame, for "this line
     /// is playing now" from the keyboard.
     hovered: Option<Duration>,
-    /// The start of the sentence whose right-click menu is open.
-    menu_start: Cell<Option<Duration>>,
+    /// The sentence whose right-click menu is open, and its start.
+    menu_start: Cell<Option<(SentenceId, Duration)>>,
 }
 
 /// What drawing one block gives back.
@@ -666,7 +666,15 @@ impl TranscriptView {
         let mut clicked = response
             .clicked()
             .then(|| click_command(para, index, hovered.unwrap_or(0), hovered_byte));
-        clicked = clicked.or(self.sync_menu(&response, under_pointer.unwrap_or(para.start())));
+        let menu_id = SentenceId {
+            paragraph: index,
+            sentence: hovered.unwrap_or(0),
+        };
+        clicked = clicked.or(self.sentence_menu(
+            &response,
+            menu_id,
+            under_pointer.unwrap_or(para.start()),
+        ));
         if !single {
             clicked = clicked.or(self.sentences_ui(ui, para, index, &galley, galley_pos, input));
         }
@@ -714,18 +722,37 @@ impl TranscriptView {
 
     /// The right-click menu of a sentence (or of a block, for the sentence under the pointer when it
     /// was right-clicked): "This line is playing now" ties that sentence's `start` (transcript time)
-    /// to the position heard.
-    fn sync_menu(&self, response: &egui::Response, start: Duration) -> Option<Command> {
+    /// to the position heard; the copy items put it on the clipboard as a quote, a link or text.
+    fn sentence_menu(
+        &self,
+        response: &egui::Response,
+        id: SentenceId,
+        start: Duration,
+    ) -> Option<Command> {
         if response.secondary_clicked() {
-            self.menu_start.set(Some(start));
+            self.menu_start.set(Some((id, start)));
         }
         let mut command = None;
         response.context_menu(|ui| {
-            if ui.button("This line is playing now").clicked() {
-                command = Some(Command::SyncLineNow(Some(
-                    self.menu_start.get().unwrap_or(start),
-                )));
-                ui.close();
+            let (id, start) = self.menu_start.get().unwrap_or((id, start));
+            let items = [
+                (
+                    "This line is playing now",
+                    Command::SyncLineNow(Some(start)),
+                ),
+                ("Copy quote", Command::CopyQuote(Some(id))),
+                ("Copy link at this time", Command::CopyLink(Some(id))),
+                ("Copy text", Command::CopySentence(Some(id))),
+            ];
+            for (label, item) in items {
+                let mut button = egui::Button::new(label);
+                if let Some(keys) = super::command::key_text_for(&item) {
+                    button = button.shortcut_text(keys);
+                }
+                if ui.add(button).clicked() {
+                    command = Some(item);
+                    ui.close();
+                }
             }
         });
         command
@@ -756,7 +783,11 @@ impl TranscriptView {
             let response = ui.interact(rect, id, Sense::click());
             let label = sentence_label(para, sentence, input.sync);
             response.widget_info(|| WidgetInfo::labeled(Role::Button, true, &label));
-            clicked = clicked.or(self.sync_menu(&response, s.start));
+            let id = SentenceId {
+                paragraph: index,
+                sentence,
+            };
+            clicked = clicked.or(self.sentence_menu(&response, id, s.start));
             if response.clicked() {
                 // A screen reader's click has no pointer: it plays the sentence.
                 let byte = response
