@@ -1225,3 +1225,49 @@ fn a_sentence_s_menu_copies_a_quote_and_a_link_and_ctrl_c_copies_the_lit_sentenc
         Some("And a click on any line jumps the audio right there.")
     );
 }
+
+#[test]
+fn shift_arrows_select_sentences_across_lines_and_copy_takes_the_selection() {
+    let mut harness = harness_for(fixture("episode"));
+    harness.key_press(Key::ArrowDown);
+    harness.run();
+    harness.key_press_modifiers(Modifiers::SHIFT, Key::ArrowDown);
+    harness.key_press_modifiers(Modifiers::SHIFT, Key::ArrowDown);
+    harness.run();
+    assert_eq!(
+        harness.state().heard_position(),
+        Duration::from_millis(1_000),
+        "selecting does not seek"
+    );
+    let selected = "Welcome back to the show, everyone. Today we talk about reading transcripts \
+                    while you listen.\n\nThanks for having me.";
+    harness.event(egui::Event::Copy);
+    assert_eq!(copied_text(&mut harness).as_deref(), Some(selected));
+    let title = harness.state().episode_title().expect("a title");
+    harness
+        .get_by_label_contains("Today we talk about")
+        .click_secondary();
+    harness.run();
+    harness.get_by_label("Copy quote").click();
+    assert_eq!(
+        copied_text(&mut harness),
+        Some(format!("\"{selected}\" ({title}, 0:01)"))
+    );
+    harness.run();
+    harness.key_press_modifiers(Modifiers::SHIFT, Key::ArrowUp);
+    harness.run();
+    harness.event(egui::Event::Copy);
+    assert_eq!(
+        copied_text(&mut harness).as_deref(),
+        Some(
+            "Welcome back to the show, everyone. Today we talk about reading transcripts while you listen."
+        )
+    );
+    harness.key_press(Key::Escape);
+    harness.run();
+    assert_eq!(
+        harness.state().selection(),
+        None,
+        "Escape drops the selection"
+    );
+}

@@ -67,10 +67,12 @@ impl ReadalongApp {
             Command::TogglePlay => self.toggle_play(),
             Command::SeekTo(to) => self.seek(to),
             Command::SeekToSentence(id) => {
+                self.selection = None;
                 self.seek_to_sentence(id);
                 self.view.reveal(id.paragraph, Reveal::Never);
             }
             Command::SeekToWord(id, start) => {
+                self.selection = None;
                 self.follow = true;
                 self.seek(start);
                 self.view.reveal(id.paragraph, Reveal::Never);
@@ -104,6 +106,7 @@ impl ReadalongApp {
                     self.seek(start);
                 }
             }
+            Command::ExtendSelection(forward) => self.extend_selection(forward),
             Command::PreviousLine => self.step_line(false),
             Command::NextLine => self.step_line(true),
             Command::SetSpeed(speed) => self.set_speed(speed),
@@ -270,6 +273,8 @@ impl ReadalongApp {
             self.close_search();
         } else if let Some(library) = self.library.as_mut().filter(|l| !l.query.is_empty()) {
             library.clear_search();
+        } else if self.selection.is_some() {
+            self.selection = None;
         } else if !self.follow {
             self.set_follow(true);
         }
@@ -493,6 +498,7 @@ impl ReadalongApp {
     /// Resets everything that depends on which transcript is shown.
     fn transcript_changed(&mut self, ctx: &Context) {
         self.lit = None;
+        self.selection = None;
         self.speaker_filter = None;
         // Nothing of the last transcript stays on screen while the new one's blocks are built.
         self.blocks = Paragraphs::default();
@@ -540,6 +546,7 @@ impl ReadalongApp {
             return;
         };
         self.blocks = blocks;
+        self.selection = None;
         self.generation += 1;
         self.lit_sentence = None;
         self.view = super::TranscriptView::default();
@@ -931,18 +938,47 @@ enum Copy {
 }
 
 impl ReadalongApp {
-    /// Puts sentence `id` (or the lit one) on the clipboard as text, a quote or a link.
+    /// Selects one more sentence after or before the selection, starting from the lit sentence,
+    /// and shows it. The view stops following the audio while the reader selects.
+    fn extend_selection(&mut self, forward: bool) {
+        let Some(start) = self.lit_sentence.or(self.blocks.first()) else {
+            return;
+        };
+        let (anchor, head) = self.selection.unwrap_or((start, start));
+        let head = self.blocks.step(head, forward).unwrap_or(head);
+        self.selection = Some((anchor, head));
+        self.follow = false;
+        self.view.reveal(head.paragraph, Reveal::IfNeeded);
+    }
+
+    /// Puts the selection (when `id` is `None` or in it), else sentence `id` (or the lit one), on
+    /// the clipboard as text, a quote or a link.
     fn copy_sentence(&mut self, ctx: &Context, id: Option<SentenceId>, how: Copy) {
-        let Some(id) = id.or(self.lit_sentence) else {
+        let selected = self
+            .selection
+            .filter(|&(from, to)| id.is_none_or(|id| quote::in_selection(id, from, to)));
+        let (first, text) = match (selected, id.or(self.lit_sentence)) {
+            (Some((from, to)), _) => {
+                let key = |id: SentenceId| (id.paragraph, id.sentence);
+                let first = if key(from) <= key(to) { from } else { to };
+                (first, quote::selection_text(&self.blocks, from, to))
+            }
+            (None, Some(id)) => {
+                let Some(text) = self.blocks.paragraphs.get(id.paragraph).and_then(|p| {
+                    p.text
+                        .get(p.sentences.get(id.sentence)?.range.clone())
+                        .map(str::to_owned)
+                }) else {
+                    return;
+                };
+                (id, text)
+            }
+            (None, None) => return,
+        };
+        let Some(sentence) = self.blocks.sentence(first) else {
             return;
         };
-        let Some(para) = self.blocks.paragraphs.get(id.paragraph) else {
-            return;
-        };
-        let Some(sentence) = para.sentences.get(id.sentence) else {
-            return;
-        };
-        let text = para.text.get(sentence.range.clone()).unwrap_or_default();
+        let text = text.as_str();
         let heard = self.sync.to_audio(sentence.start).unwrap_or_default();
         let copied = match how {
             Copy::Text => text.trim().to_owned(),

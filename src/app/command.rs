@@ -52,6 +52,9 @@ pub enum Command {
     SkipForward,
     /// Play from the start of chapter `index` (in the episode's chapters), following the audio.
     JumpToChapter(usize),
+    /// Select one more sentence after (`true`) or before the selection (Shift+Down, Shift+Up); the
+    /// first press selects the lit sentence and the next one.
+    ExtendSelection(bool),
     /// Jump to the start of the previous line.
     PreviousLine,
     /// Jump to the start of the next line.
@@ -210,6 +213,19 @@ pub fn bindings() -> Vec<Binding> {
             "Faster (the next speed step up)",
             Command::StepSpeed(true),
         ),
+        // Shift first: a shortcut without Shift also matches the key pressed with it.
+        bind(
+            NotTyping,
+            &[(Modifiers::SHIFT, Key::ArrowUp)],
+            "Select the sentence before too",
+            Command::ExtendSelection(false),
+        ),
+        bind(
+            NotTyping,
+            &[(Modifiers::SHIFT, Key::ArrowDown)],
+            "Select the next sentence too",
+            Command::ExtendSelection(true),
+        ),
         bind(
             NotTyping,
             &[(NONE, Key::ArrowUp)],
@@ -306,7 +322,7 @@ pub fn bindings() -> Vec<Binding> {
         bind(
             NotTyping,
             &[(CTRL, Key::C)],
-            "Copy the lit sentence",
+            "Copy the selected sentences, else the lit one",
             Command::CopySentence(None),
         ),
         bind(

@@ -164,6 +164,8 @@ pub struct ReadalongApp {
     last_saved: Instant,
     quit: Arc<AtomicBool>,
     popup_was_open: bool,
+    /// The sentences selected with Shift+Up/Down: where the selection started and where it ends.
+    selection: Option<(SentenceId, SentenceId)>,
     /// When the listener paused, so that resuming after a long pause can back up a little.
     paused_at: Option<Instant>,
     /// The open library, when a folder of episodes was opened.
@@ -263,6 +265,7 @@ impl ReadalongApp {
             quit: Arc::new(AtomicBool::new(false)),
             popup_was_open: false,
             paused_at: None,
+            selection: None,
             library: None,
             cache_dir: None,
             start_audio_dirs: Vec::new(),
@@ -305,6 +308,11 @@ impl ReadalongApp {
     /// The sentence lit: its block (a paragraph, or a line as published) and its place in the block.
     pub fn lit_sentence(&self) -> Option<SentenceId> {
         self.lit_sentence
+    }
+
+    /// The sentences selected (from Shift+Up/Down): where the selection started and where it ends.
+    pub fn selection(&self) -> Option<(SentenceId, SentenceId)> {
+        self.selection
     }
 
     /// The blocks shown: paragraphs, or the lines as published.
@@ -616,6 +624,7 @@ impl ReadalongApp {
                             follow: self.follow,
                             sync: &self.sync,
                             chapters: &chapter_rows,
+                            selection: self.selection,
                         };
                         self.view.ui(ui, &input)
                     }

@@ -3,6 +3,52 @@
 use std::path::Path;
 use std::time::Duration;
 
+use crate::transcript::paragraphs::{Paragraphs, SentenceId};
+
+/// The text of the sentences `from` to `to` (in either order), as the blocks have it: the
+/// sentences of one block with their spaces, blocks apart by a blank line.
+pub fn selection_text(blocks: &Paragraphs, from: SentenceId, to: SentenceId) -> String {
+    let key = |id: SentenceId| (id.paragraph, id.sentence);
+    let (first, last) = if key(from) <= key(to) {
+        (from, to)
+    } else {
+        (to, from)
+    };
+    let mut parts = Vec::new();
+    for index in first.paragraph..=last.paragraph {
+        let Some(para) = blocks.paragraphs.get(index) else {
+            break;
+        };
+        let Some(last_sentence) = para.sentences.len().checked_sub(1) else {
+            continue;
+        };
+        let start = if index == first.paragraph {
+            first.sentence
+        } else {
+            0
+        };
+        let end = if index == last.paragraph {
+            last.sentence.min(last_sentence)
+        } else {
+            last_sentence
+        };
+        let (Some(a), Some(b)) = (para.sentences.get(start), para.sentences.get(end)) else {
+            continue;
+        };
+        if let Some(text) = para.text.get(a.range.start..b.range.end.max(a.range.start)) {
+            parts.push(text.trim().to_owned());
+        }
+    }
+    parts.join("\n\n")
+}
+
+/// True when sentence `id` is between `from` and `to` (in either order), both included.
+pub fn in_selection(id: SentenceId, from: SentenceId, to: SentenceId) -> bool {
+    let key = |id: SentenceId| (id.paragraph, id.sentence);
+    let (a, b) = (key(from).min(key(to)), key(from).max(key(to)));
+    (a..=b).contains(&key(id))
+}
+
 /// A quote as people cite it: `"text" (Title, 12:34)`, the time being where it is heard in the
 /// audio; `"text" (12:34)` without a title.
 pub fn quote_text(text: &str, title: Option<&str>, heard: Duration) -> String {
@@ -75,6 +121,39 @@ mod tests {
         for (text, title, heard, want) in cases {
             assert_eq!(quote_text(text, title, heard), want);
         }
+    }
+
+    #[test]
+    fn a_selection_reads_as_its_blocks_have_it() {
+        use crate::transcript::{Cue, Format, Transcript};
+        let cue = |start: u64, speaker: &str, text: &str| Cue {
+            start: Duration::from_secs(start),
+            speaker: Some(speaker.to_owned()),
+            text: text.to_owned(),
+            ..Cue::default()
+        };
+        let blocks = Paragraphs::build(&Transcript {
+            title: None,
+            format: Format::WebVtt,
+            cues: vec![cue(0, "A", "One. Two. Three."), cue(5, "B", "Four. Five.")],
+            warnings: Vec::new(),
+        });
+        let id = |paragraph, sentence| SentenceId {
+            paragraph,
+            sentence,
+        };
+        let cases = [
+            (id(0, 0), id(0, 0), "One."),
+            (id(0, 1), id(0, 2), "Two. Three."),
+            (id(0, 2), id(0, 1), "Two. Three."),
+            (id(0, 2), id(1, 0), "Three.\n\nFour."),
+            (id(0, 0), id(1, 1), "One. Two. Three.\n\nFour. Five."),
+        ];
+        for (from, to, want) in cases {
+            assert_eq!(selection_text(&blocks, from, to), want, "{from:?} {to:?}");
+        }
+        assert!(in_selection(id(0, 2), id(1, 0), id(0, 1)));
+        assert!(!in_selection(id(1, 1), id(1, 0), id(0, 1)));
     }
 
     #[test]

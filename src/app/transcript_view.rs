@@ -62,6 +62,8 @@ pub struct ViewInput<'a> {
     pub sync: &'a SyncMap,
     /// The chapter headers, by block, sorted.
     pub chapters: &'a [ChapterRow],
+    /// The sentences selected: where the selection started and where it ends (in either order).
+    pub selection: Option<(SentenceId, SentenceId)>,
 }
 
 /// What the row heights were computed for; any change drops them.
@@ -229,6 +231,7 @@ struct Palette {
     match_fill: Color32,
     current_match_fill: Color32,
     word_fill: Color32,
+    selection_fill: Color32,
 }
 
 impl Palette {
@@ -261,6 +264,7 @@ impl Palette {
             } else {
                 Color32::from_rgb(255, 205, 90)
             },
+            selection_fill: v.selection.bg_fill,
         }
     }
 }
@@ -651,6 +655,7 @@ impl TranscriptView {
             word: lit
                 .and_then(|s| para.word_at(s, input.heard))
                 .map(|w| w.range.clone()),
+            selected: selected_bytes(para, index, input.selection),
         };
         let galley = self.text_galley(ui, para, index, input, palette, marks);
         painter.galley(galley_pos, galley.clone(), palette.text);
@@ -821,6 +826,7 @@ impl TranscriptView {
         fills.extend(sentence_fill(marks.hovered, palette.hover_fill));
         fills.extend(sentence_fill(marks.lit, palette.current_fill));
         fills.extend(marks.word.map(|range| (range, palette.word_fill)));
+        fills.extend(marks.selected.map(|range| (range, palette.selection_fill)));
         for (match_index, m) in self.matches_in(input, index) {
             let fill = if input.current_match == Some(match_index) {
                 palette.current_match_fill
@@ -888,6 +894,38 @@ struct Marks {
     hovered: Option<usize>,
     /// The word being spoken, in the block's bytes.
     word: Option<Range<usize>>,
+    /// The selected sentences of the block, in its bytes.
+    selected: Option<Range<usize>>,
+}
+
+/// The bytes of block `index` that `selection` covers, if any.
+fn selected_bytes(
+    para: &Paragraph,
+    index: usize,
+    selection: Option<(SentenceId, SentenceId)>,
+) -> Option<Range<usize>> {
+    let (from, to) = selection?;
+    let key = |id: SentenceId| (id.paragraph, id.sentence);
+    let (first, last) = if key(from) <= key(to) {
+        (from, to)
+    } else {
+        (to, from)
+    };
+    if index < first.paragraph || index > last.paragraph {
+        return None;
+    }
+    let start = if index == first.paragraph {
+        first.sentence
+    } else {
+        0
+    };
+    let end = if index == last.paragraph {
+        last.sentence
+    } else {
+        para.sentences.len().checked_sub(1)?
+    };
+    let (a, b) = (para.sentences.get(start)?, para.sentences.get(end)?);
+    Some(a.range.start..b.range.end.max(a.range.start))
 }
 
 /// What a click on sentence `sentence` of block `index` asks for: to play from the timed word at byte `byte` when
@@ -1036,6 +1074,7 @@ mod tests {
             follow,
             sync: &crate::transcript::sync::IDENTITY,
             chapters: &[],
+            selection: None,
         }
     }
 
