@@ -1271,3 +1271,60 @@ fn shift_arrows_select_sentences_across_lines_and_copy_takes_the_selection() {
         "Escape drops the selection"
     );
 }
+
+#[test]
+fn an_episode_left_more_than_a_minute_ago_resumes_a_little_earlier() {
+    let now_unix_secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .expect("clock")
+        .as_secs();
+    // (saved when, back up setting, resumes at)
+    let cases = [
+        (now_unix_secs - 3600, 3, Duration::from_secs(27)),
+        (now_unix_secs - 3600, 0, Duration::from_secs(30)),
+        (now_unix_secs, 3, Duration::from_secs(30)),
+    ];
+    for (saved_unix_secs, back_up_secs, want) in cases {
+        let episode = long_episode();
+        let config = tempfile::tempdir().expect("temp dir");
+        let transcript = episode
+            .path()
+            .canonicalize()
+            .expect("temp dir")
+            .join("long.vtt");
+        let state = serde_json::json!({
+            "settings": {"back_up_after_pause_secs": back_up_secs},
+            "episodes": {
+                readalong::state::episode_key(&transcript): {
+                    "position_secs": 30.0,
+                    "saved_unix_secs": saved_unix_secs,
+                }
+            }
+        });
+        std::fs::write(config.path().join("state.json"), state.to_string()).expect("write");
+        let config_dir = config.path().to_path_buf();
+        let mut harness = Harness::builder()
+            .with_size(egui::vec2(1000.0, 640.0))
+            .build_eframe(move |cc| {
+                ReadalongApp::new(
+                    cc,
+                    StartOptions {
+                        path: Some(transcript),
+                        at: None,
+                        speed: None,
+                        audio: AudioChoice::Silent("test".to_owned()),
+                        state: StateChoice::At(config_dir),
+                        handle_signals: false,
+                        audio_dirs: Vec::new(),
+                    },
+                )
+            });
+        settle(&mut harness);
+        assert_eq!(
+            harness.state().heard_position(),
+            want,
+            "saved {} s ago, back up {back_up_secs} s",
+            now_unix_secs - saved_unix_secs
+        );
+    }
+}

@@ -469,7 +469,9 @@ impl ReadalongApp {
         self.transcript_changed(ctx);
         // `--at` is a time in the transcript: it lands where that is heard in this audio.
         let at = at.map(|t| self.sync.to_audio(t).unwrap_or_default());
-        let start = at.or(place.map(|p| p.position())).unwrap_or_default();
+        let start = at
+            .or(place.as_ref().map(|p| self.resume_place(p)))
+            .unwrap_or_default();
         self.trace.record(TraceEvent::Open, start, None);
         if self.audio_request.is_some() {
             self.start_at = Some((start, at.is_some()));
@@ -482,6 +484,21 @@ impl ReadalongApp {
         }
         // The recent list changed; the new episode's place is saved once its start is applied.
         self.store.save(&self.state);
+    }
+
+    /// Where an episode left earlier resumes: its place, backed up as after a long pause when it
+    /// was left more than a minute ago.
+    fn resume_place(&self, place: &state::EpisodePlace) -> Duration {
+        let now_unix_secs = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs());
+        // A place saved by an older Readalong has no time: it is not backed up.
+        let away = match place.saved_unix_secs {
+            0 => Duration::ZERO,
+            saved => Duration::from_secs(now_unix_secs.saturating_sub(saved)),
+        };
+        let back_up = Duration::from_secs(self.state.settings.back_up_after_pause_secs.into());
+        playback::resume_position(place.position(), away, back_up)
     }
 
     fn switch_transcript(&mut self, ctx: &Context, index: usize) {
