@@ -1328,3 +1328,35 @@ fn an_episode_left_more_than_a_minute_ago_resumes_a_little_earlier() {
         );
     }
 }
+
+#[test]
+fn a_mouse_drag_selects_sentences_across_lines() {
+    let mut harness = harness_for(fixture("episode"));
+    let from = harness.get_by_label_contains("Today we talk about").rect();
+    let to = harness
+        .get_by_label_contains("Thanks for having me.")
+        .rect();
+    harness.drag_at(from.center());
+    harness.run();
+    harness.hover_at(egui::pos2(from.center().x + 30.0, from.center().y));
+    harness.run();
+    harness.hover_at(to.left_center() + egui::vec2(20.0, 0.0));
+    harness.run();
+    harness.drop_at(to.left_center() + egui::vec2(20.0, 0.0));
+    harness.run();
+    assert_eq!(harness.state().heard_position(), Duration::ZERO, "no seek");
+    harness.event(egui::Event::Copy);
+    assert_eq!(
+        copied_text(&mut harness).as_deref(),
+        Some("Today we talk about reading transcripts while you listen.\n\nThanks for having me.")
+    );
+    harness
+        .get_by_label_contains("And a click on any line")
+        .click();
+    harness.run();
+    assert_eq!(
+        harness.state().selection(),
+        None,
+        "a click drops the selection"
+    );
+}

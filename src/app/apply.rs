@@ -107,6 +107,7 @@ impl ReadalongApp {
                 }
             }
             Command::ExtendSelection(forward) => self.extend_selection(forward),
+            Command::Select(selection) => self.selection = selection,
             Command::PreviousLine => self.step_line(false),
             Command::NextLine => self.step_line(true),
             Command::SetSpeed(speed) => self.set_speed(speed),

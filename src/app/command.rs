@@ -52,6 +52,8 @@ pub enum Command {
     SkipForward,
     /// Play from the start of chapter `index` (in the episode's chapters), following the audio.
     JumpToChapter(usize),
+    /// Select the sentences from one to another (a mouse drag), or nothing.
+    Select(Option<(SentenceId, SentenceId)>),
     /// Select one more sentence after (`true`) or before the selection (Shift+Down, Shift+Up); the
     /// first press selects the lit sentence and the next one.
     ExtendSelection(bool),

@@ -209,6 +209,8 @@ pub struct TranscriptView {
     hovered: Option<Duration>,
     /// The sentence whose right-click menu is open, and its start.
     menu_start: Cell<Option<(SentenceId, Duration)>>,
+    /// The sentence a mouse drag started on, while it lasts, and the sentence it is over now.
+    drag: Cell<Option<(SentenceId, Option<SentenceId>)>>,
 }
 
 /// What drawing one block gives back.
@@ -328,6 +330,9 @@ impl TranscriptView {
             area = area.vertical_scroll_offset(offset_pts as f32);
         }
         let mut commands = Vec::new();
+        if !ui.input(|i| i.pointer.primary_down()) {
+            self.drag.set(None);
+        }
         let output = area.show_viewport(ui, |ui, viewport| {
             self.rows_ui(ui, view_rect.min, viewport, input, &mut commands);
             viewport.min.y
@@ -574,7 +579,12 @@ impl TranscriptView {
             return RowOutput::default();
         };
         let single = para.sentences.len() == 1;
-        let response = ui.interact(rect, ui.scope_id().with(("row", index)), Sense::click());
+        // A drag across sentences selects them (so it never scrolls the view).
+        let response = ui.interact(
+            rect,
+            ui.scope_id().with(("row", index)),
+            Sense::click_and_drag(),
+        );
         if single {
             let label = sentence_label(para, 0, input.sync);
             response.widget_info(|| WidgetInfo::labeled(Role::Button, true, &label));
@@ -675,6 +685,12 @@ impl TranscriptView {
             paragraph: index,
             sentence: hovered.unwrap_or(0),
         };
+        // Where the drag started: it is only seen as one after the pointer has moved away.
+        let pressed_on = ui
+            .input(|i| i.pointer.press_origin())
+            .filter(|&origin| rect.contains(origin))
+            .map(|origin| para.sentence_at_byte(byte_under(para, &plain, origin - galley_pos)));
+        clicked = clicked.or(self.drag_select(ui, &response, index, pressed_on, hovered));
         clicked = clicked.or(self.sentence_menu(
             &response,
             menu_id,
@@ -687,6 +703,36 @@ impl TranscriptView {
             command: clicked,
             hovered: under_pointer,
         }
+    }
+
+    /// Selecting with the mouse: a drag that starts on a sentence selects from it to the sentence
+    /// under the pointer (in whichever block). Returns the new selection when it changes.
+    fn drag_select(
+        &self,
+        ui: &Ui,
+        response: &egui::Response,
+        index: usize,
+        pressed_on: Option<usize>,
+        hovered: Option<usize>,
+    ) -> Option<Command> {
+        let in_block = |sentence| SentenceId {
+            paragraph: index,
+            sentence,
+        };
+        if response.drag_started()
+            && let Some(sentence) = pressed_on
+        {
+            self.drag.set(Some((in_block(sentence), None)));
+        }
+        let under = hovered.map(in_block);
+        let (anchor, head) = self.drag.get()?;
+        let id = under?;
+        let moved = head != Some(id) && (head.is_some() || id != anchor);
+        if !moved || !ui.input(|i| i.pointer.primary_down()) {
+            return None;
+        }
+        self.drag.set(Some((anchor, Some(id))));
+        Some(Command::Select(Some((anchor, id))))
     }
 
     /// A chapter's title over a block, under a rule, read by a screen reader as "Chapter: title".
