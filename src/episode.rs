@@ -112,7 +112,7 @@ pub fn is_audio(path: &Path) -> bool {
 
 /// True when `path` names a file that may hold a transcript.
 pub fn is_transcript(path: &Path) -> bool {
-    has_extension(path, TRANSCRIPT_EXTENSIONS)
+    has_extension(path, TRANSCRIPT_EXTENSIONS) && !crate::chapter_files::is_chapters_file(path)
 }
 
 fn stem(path: &Path) -> String {

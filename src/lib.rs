@@ -6,6 +6,7 @@
 
 pub mod app;
 pub mod audio;
+pub mod chapter_files;
 pub mod cli;
 pub mod episode;
 pub mod files;

@@ -34,6 +34,10 @@ const MAX_STATE_BYTES: u64 = 64 * 1024 * 1024;
 pub const MAX_RECENT: usize = 10;
 /// The smallest and largest transcript text size, in points.
 pub const FONT_SIZE_RANGE: std::ops::RangeInclusive<f32> = 10.0..=40.0;
+/// The most that resuming after a long pause backs up, in seconds.
+pub const MAX_BACK_UP_SECS: u32 = 60;
+/// The longest skip, in seconds.
+pub const MAX_SKIP_SECS: u32 = 600;
 /// The slowest and fastest playback speed.
 pub use crate::audio::SPEED_RANGE;
 
@@ -51,6 +55,12 @@ pub struct Settings {
     pub paragraph_view: bool,
     /// Light or dark, or as the system says.
     pub theme: ThemeChoice,
+    /// How far playing backs up when it resumes after a pause of over a minute, in seconds (0: off).
+    pub back_up_after_pause_secs: u32,
+    /// How far Left (and the back button) skips back, in seconds.
+    pub skip_back_secs: u32,
+    /// How far Right (and the forward button) skips forward, in seconds.
+    pub skip_forward_secs: u32,
 }
 
 /// The colours the window uses.
@@ -74,6 +84,9 @@ impl Default for Settings {
             volume: 1.0,
             paragraph_view: true,
             theme: ThemeChoice::System,
+            back_up_after_pause_secs: 3,
+            skip_back_secs: 15,
+            skip_forward_secs: 30,
         }
     }
 }
@@ -85,6 +98,9 @@ impl Settings {
         self.font_size_pts = clamp_or(self.font_size_pts, FONT_SIZE_RANGE, defaults.font_size_pts);
         self.speed = clamp_or(self.speed, SPEED_RANGE, defaults.speed);
         self.volume = clamp_or(self.volume, 0.0..=1.0, defaults.volume);
+        self.back_up_after_pause_secs = self.back_up_after_pause_secs.min(MAX_BACK_UP_SECS);
+        self.skip_back_secs = self.skip_back_secs.clamp(1, MAX_SKIP_SECS);
+        self.skip_forward_secs = self.skip_forward_secs.clamp(1, MAX_SKIP_SECS);
         self
     }
 }
@@ -725,6 +741,21 @@ mod tests {
         }
         .sanitized();
         assert_eq!((s.font_size_pts, s.speed, s.volume), (40.0, 1.0, 0.0));
+        let s = Settings {
+            back_up_after_pause_secs: 1000,
+            skip_back_secs: 0,
+            skip_forward_secs: 100_000,
+            ..Settings::default()
+        }
+        .sanitized();
+        assert_eq!(
+            (
+                s.back_up_after_pause_secs,
+                s.skip_back_secs,
+                s.skip_forward_secs
+            ),
+            (60, 1, 600)
+        );
     }
 
     #[test]
@@ -735,5 +766,14 @@ mod tests {
         assert_eq!(s.font_size_pts, 20.0);
         let s: Settings = serde_json::from_str(r#"{"theme": "light"}"#).expect("parses");
         assert_eq!(s.theme, ThemeChoice::Light);
+        assert_eq!(
+            (
+                s.back_up_after_pause_secs,
+                s.skip_back_secs,
+                s.skip_forward_secs
+            ),
+            (3, 15, 30),
+            "playback comfort has its defaults in an older file"
+        );
     }
 }

@@ -1110,3 +1110,381 @@ fn without_an_inserted_block_nothing_is_suggested() {
     assert!(harness.query_by_label("Apply").is_none());
     assert!(harness.state().sync_map().points().is_empty());
 }
+
+#[test]
+fn brackets_step_the_speed_and_the_presets_set_it() {
+    let mut harness = harness_for(fixture("episode"));
+    let speed = |harness: &Harness<'_, ReadalongApp>| harness.state().state().settings.speed;
+    assert_eq!(speed(&harness), 1.0);
+    harness.key_press(Key::CloseBracket);
+    harness.run();
+    assert_eq!(speed(&harness), 1.25);
+    harness.key_press(Key::CloseBracket);
+    harness.run();
+    assert_eq!(speed(&harness), 1.5);
+    harness.key_press(Key::OpenBracket);
+    harness.key_press(Key::OpenBracket);
+    harness.key_press(Key::OpenBracket);
+    harness.run();
+    assert_eq!(speed(&harness), 0.75);
+    harness.get_by_label("Presets").click();
+    harness.run();
+    harness.get_by_label("1.75×").click();
+    harness.run();
+    assert_eq!(speed(&harness), 1.75);
+    harness.key_press(Key::CloseBracket);
+    harness.run();
+    assert_eq!(speed(&harness), 2.0);
+    harness.get_by_label("Presets").click();
+    harness.run();
+    harness.get_by_label("1×").click();
+    harness.run();
+    assert_eq!(speed(&harness), 1.0);
+}
+
+#[test]
+fn the_playback_menu_sets_the_skip_sizes_and_the_back_up_after_a_pause() {
+    let dir = long_episode();
+    let mut harness = harness_for(dir.path().join("long.vtt"));
+    let settings = |harness: &Harness<'_, ReadalongApp>| harness.state().state().settings.clone();
+    assert_eq!(settings(&harness).back_up_after_pause_secs, 3);
+    for (submenu, choice) in [
+        ("Skip back", "Skip back: 5 s"),
+        ("Skip forward", "Skip forward: 60 s"),
+        ("Back up after a pause of over a minute", "Back up: Off"),
+    ] {
+        harness.get_by_label("Playback").click();
+        harness.run();
+        harness.get_by_label(submenu).hover();
+        harness.run();
+        harness.get_by_label(choice).click();
+        harness.run();
+        harness.key_press(Key::Escape);
+        harness.run();
+    }
+    let chosen = settings(&harness);
+    assert_eq!(
+        (
+            chosen.skip_back_secs,
+            chosen.skip_forward_secs,
+            chosen.back_up_after_pause_secs
+        ),
+        (5, 60, 0)
+    );
+    harness.get_by_label("⟲ 5");
+    harness.get_by_label("60 ⟳").click();
+    harness.run();
+    assert_eq!(harness.state().heard_position(), Duration::from_secs(60));
+    harness.key_press(Key::ArrowLeft);
+    harness.run();
+    assert_eq!(harness.state().heard_position(), Duration::from_secs(55));
+    harness.key_press(Key::ArrowRight);
+    harness.run();
+    assert_eq!(harness.state().heard_position(), Duration::from_secs(115));
+}
+
+/// An episode whose MP3 carries two chapters in its ID3 tag (prepended to `audio/cbr.mp3`, 4 s),
+/// and a transcript of four lines, each its own block.
+fn chaptered_episode() -> tempfile::TempDir {
+    use readalong::transcript::chapters::build;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let tag = build::tag(
+        4,
+        &[
+            build::ctoc(4, "toc", true, &["c1", "c2"]),
+            build::chap(4, "c1", 0, 2000, Some("Opening")),
+            build::chap(4, "c2", 2000, 4000, Some("The middle")),
+        ],
+    );
+    let audio = std::fs::read(fixture("audio/cbr.mp3")).expect("fixture");
+    std::fs::write(dir.path().join("ep.mp3"), [tag, audio].concat()).expect("write");
+    let vtt = "WEBVTT\n\n\
+        00:00.000 --> 00:01.000\n<v Ann>First words of the show.\n\n\
+        00:01.000 --> 00:02.000\n<v Bob>A reply from Bob.\n\n\
+        00:02.000 --> 00:03.000\n<v Ann>Now the middle part starts.\n\n\
+        00:03.000 --> 00:04.000\n<v Bob>And it ends here.\n";
+    std::fs::write(dir.path().join("ep.vtt"), vtt).expect("write");
+    dir
+}
+
+#[test]
+fn chapters_head_their_blocks_and_the_chapters_menu_jumps() {
+    let dir = chaptered_episode();
+    let mut harness = harness_for(dir.path().join("ep.mp3"));
+    let titles: Vec<String> = harness
+        .state()
+        .chapters()
+        .iter()
+        .map(|c| c.title.clone())
+        .collect();
+    assert_eq!(titles, ["Opening", "The middle"]);
+    let opening = harness.get_by_label("Chapter: Opening").rect();
+    let middle = harness.get_by_label("Chapter: The middle").rect();
+    let now_the_middle = harness
+        .get_by_label_contains("Now the middle part starts.")
+        .rect();
+    let reply = harness.get_by_label_contains("A reply from Bob.").rect();
+    assert!(
+        reply.bottom() <= middle.top() && now_the_middle.contains_rect(middle),
+        "the header is at the top of the block its chapter starts in: {reply:?} {middle:?} {now_the_middle:?}"
+    );
+    assert!(opening.bottom() <= reply.top());
+    assert_eq!(harness.state().current_chapter(), Some(0));
+    harness.get_by_label("Chapters").click();
+    harness.run();
+    harness.get_by_label("The middle 0:02").click();
+    harness.run();
+    assert_eq!(harness.state().heard_position(), Duration::from_secs(2));
+    assert_eq!(harness.state().current_chapter(), Some(1));
+    assert!(harness.state().is_following());
+}
+
+#[test]
+fn a_chapters_json_beside_the_transcript_is_read_and_hidden_chapters_are_left_out() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::copy(
+        fixture("paragraphs/fragments.vtt"),
+        dir.path().join("fragments.vtt"),
+    )
+    .expect("copy");
+    std::fs::write(
+        dir.path().join("chapters.json"),
+        r#"{"version":"1.2.0","chapters":[{"startTime":0,"title":"Hello"},
+            {"startTime":1,"title":"Sponsor","toc":false},{"startTime":10,"title":"Tricks"}]}"#,
+    )
+    .expect("write");
+    let mut harness = harness_for(dir.path().join("fragments.vtt"));
+    let titles: Vec<String> = harness
+        .state()
+        .chapters()
+        .iter()
+        .map(|c| c.title.clone())
+        .collect();
+    assert_eq!(titles, ["Hello", "Tricks"]);
+    harness.get_by_label("Chapter: Hello");
+    assert!(harness.query_by_label_contains("Sponsor").is_none());
+    assert_eq!(
+        harness.state().transcript().map(|t| t.cues.len()),
+        Some(6),
+        "chapters.json is not taken for a transcript"
+    );
+    harness.get_by_label("Chapters").click();
+    harness.run();
+    harness.get_by_label("Tricks 0:10").click();
+    harness.run();
+    assert_eq!(harness.state().heard_position(), Duration::from_secs(10));
+}
+
+/// Runs frames until one puts text on the clipboard (at most a few); returns that text.
+fn copied_text(harness: &mut Harness<'static, ReadalongApp>) -> Option<String> {
+    for _ in 0..4 {
+        harness.step();
+        let copied = harness
+            .output()
+            .platform_output
+            .commands
+            .iter()
+            .find_map(|c| match c {
+                egui::OutputCommand::CopyText(text) => Some(text.clone()),
+                _ => None,
+            });
+        if copied.is_some() {
+            return copied;
+        }
+    }
+    None
+}
+
+#[test]
+fn a_sentence_s_menu_copies_a_quote_and_a_link_and_ctrl_c_copies_the_lit_sentence() {
+    let mut harness = harness_for(fixture("episode"));
+    // The transcript is heard 2 s later than its times: the quote gives the time heard (16.5 s),
+    // the link the transcript's time, which `--at` takes through the same map.
+    harness.state_mut().send(Command::SetOffset(2000));
+    harness.run();
+    let title = harness.state().episode_title().expect("a title");
+    let sentence = "The highlight tells me exactly which line I am hearing.";
+    let items = [
+        ("Copy quote", format!("\"{sentence}\" ({title}, 0:16)")),
+        (
+            "Copy link at this time",
+            format!(
+                "readalong {} --at 0:14.5",
+                fixture("episode/interview.vtt")
+                    .canonicalize()
+                    .expect("fixture")
+                    .display()
+            ),
+        ),
+        ("Copy text", sentence.to_owned()),
+    ];
+    for (item, want) in items {
+        harness.get_by_label_contains(sentence).click_secondary();
+        harness.run();
+        harness.get_by_label(item).click();
+        assert_eq!(
+            copied_text(&mut harness).as_deref(),
+            Some(want.as_str()),
+            "{item}"
+        );
+        harness.run();
+    }
+
+    harness
+        .get_by_label_contains("And a click on any line")
+        .click();
+    harness.run();
+    // One event, so the frame that copies is the last one run (kittest runs a frame per event).
+    harness.event(egui::Event::Key {
+        key: Key::C,
+        physical_key: None,
+        pressed: true,
+        repeat: false,
+        modifiers: Modifiers::COMMAND,
+    });
+    assert_eq!(
+        copied_text(&mut harness).as_deref(),
+        Some("And a click on any line jumps the audio right there.")
+    );
+    // The desktop sends Ctrl+C as a copy event.
+    harness.event(egui::Event::Copy);
+    assert_eq!(
+        copied_text(&mut harness).as_deref(),
+        Some("And a click on any line jumps the audio right there.")
+    );
+}
+
+#[test]
+fn shift_arrows_select_sentences_across_lines_and_copy_takes_the_selection() {
+    let mut harness = harness_for(fixture("episode"));
+    harness.key_press(Key::ArrowDown);
+    harness.run();
+    harness.key_press_modifiers(Modifiers::SHIFT, Key::ArrowDown);
+    harness.key_press_modifiers(Modifiers::SHIFT, Key::ArrowDown);
+    harness.run();
+    assert_eq!(
+        harness.state().heard_position(),
+        Duration::from_millis(1_000),
+        "selecting does not seek"
+    );
+    let selected = "Welcome back to the show, everyone. Today we talk about reading transcripts \
+                    while you listen.\n\nThanks for having me.";
+    harness.event(egui::Event::Copy);
+    assert_eq!(copied_text(&mut harness).as_deref(), Some(selected));
+    let title = harness.state().episode_title().expect("a title");
+    harness
+        .get_by_label_contains("Today we talk about")
+        .click_secondary();
+    harness.run();
+    harness.get_by_label("Copy quote").click();
+    assert_eq!(
+        copied_text(&mut harness),
+        Some(format!("\"{selected}\" ({title}, 0:01)"))
+    );
+    harness.run();
+    harness.key_press_modifiers(Modifiers::SHIFT, Key::ArrowUp);
+    harness.run();
+    harness.event(egui::Event::Copy);
+    assert_eq!(
+        copied_text(&mut harness).as_deref(),
+        Some(
+            "Welcome back to the show, everyone. Today we talk about reading transcripts while you listen."
+        )
+    );
+    harness.key_press(Key::Escape);
+    harness.run();
+    assert_eq!(
+        harness.state().selection(),
+        None,
+        "Escape drops the selection"
+    );
+}
+
+#[test]
+fn an_episode_left_more_than_a_minute_ago_resumes_a_little_earlier() {
+    let now_unix_secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .expect("clock")
+        .as_secs();
+    // (saved when, back up setting, resumes at)
+    let cases = [
+        (now_unix_secs - 3600, 3, Duration::from_secs(27)),
+        (now_unix_secs - 3600, 0, Duration::from_secs(30)),
+        (now_unix_secs, 3, Duration::from_secs(30)),
+    ];
+    for (saved_unix_secs, back_up_secs, want) in cases {
+        let episode = long_episode();
+        let config = tempfile::tempdir().expect("temp dir");
+        let transcript = episode
+            .path()
+            .canonicalize()
+            .expect("temp dir")
+            .join("long.vtt");
+        let state = serde_json::json!({
+            "settings": {"back_up_after_pause_secs": back_up_secs},
+            "episodes": {
+                readalong::state::episode_key(&transcript): {
+                    "position_secs": 30.0,
+                    "saved_unix_secs": saved_unix_secs,
+                }
+            }
+        });
+        std::fs::write(config.path().join("state.json"), state.to_string()).expect("write");
+        let config_dir = config.path().to_path_buf();
+        let mut harness = Harness::builder()
+            .with_size(egui::vec2(1000.0, 640.0))
+            .build_eframe(move |cc| {
+                ReadalongApp::new(
+                    cc,
+                    StartOptions {
+                        path: Some(transcript),
+                        at: None,
+                        speed: None,
+                        audio: AudioChoice::Silent("test".to_owned()),
+                        state: StateChoice::At(config_dir),
+                        handle_signals: false,
+                        audio_dirs: Vec::new(),
+                    },
+                )
+            });
+        settle(&mut harness);
+        assert_eq!(
+            harness.state().heard_position(),
+            want,
+            "saved {} s ago, back up {back_up_secs} s",
+            now_unix_secs - saved_unix_secs
+        );
+    }
+}
+
+#[test]
+fn a_mouse_drag_selects_sentences_across_lines() {
+    let mut harness = harness_for(fixture("episode"));
+    let from = harness.get_by_label_contains("Today we talk about").rect();
+    let to = harness
+        .get_by_label_contains("Thanks for having me.")
+        .rect();
+    harness.drag_at(from.center());
+    harness.run();
+    harness.hover_at(egui::pos2(from.center().x + 30.0, from.center().y));
+    harness.run();
+    harness.hover_at(to.left_center() + egui::vec2(20.0, 0.0));
+    harness.run();
+    harness.drop_at(to.left_center() + egui::vec2(20.0, 0.0));
+    harness.run();
+    assert_eq!(harness.state().heard_position(), Duration::ZERO, "no seek");
+    harness.event(egui::Event::Copy);
+    assert_eq!(
+        copied_text(&mut harness).as_deref(),
+        Some("Today we talk about reading transcripts while you listen.\n\nThanks for having me.")
+    );
+    harness
+        .get_by_label_contains("And a click on any line")
+        .click();
+    harness.run();
+    assert_eq!(
+        harness.state().selection(),
+        None,
+        "a click drops the selection"
+    );
+}

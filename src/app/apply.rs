@@ -12,9 +12,12 @@ use super::command::{self, Command};
 use super::export_dialog::{self, ExportOutcome, ExportRequest};
 use super::library_panel;
 use super::opening::{Found, Opened};
+use super::playback;
+use super::quote;
 use super::transcript_view::Reveal;
 use super::{AudioStatus, MAX_REPAINT_WAIT, OpenEpisode, POLL_WAIT, ReadalongApp, search_bar};
 use crate::audio::PlayerEvent;
+use crate::chapter_files::EpisodeChapters;
 use crate::episode::{self, EpisodeFiles, TranscriptChoice};
 use crate::state::{self, FONT_SIZE_RANGE, SPEED_RANGE};
 use crate::trace::TraceEvent;
@@ -64,10 +67,12 @@ impl ReadalongApp {
             Command::TogglePlay => self.toggle_play(),
             Command::SeekTo(to) => self.seek(to),
             Command::SeekToSentence(id) => {
+                self.selection = None;
                 self.seek_to_sentence(id);
                 self.view.reveal(id.paragraph, Reveal::Never);
             }
             Command::SeekToWord(id, start) => {
+                self.selection = None;
                 self.follow = true;
                 self.seek(start);
                 self.view.reveal(id.paragraph, Reveal::Never);
@@ -88,12 +93,37 @@ impl ReadalongApp {
                 self.view.scroll(how);
             }
             Command::SkipBack => {
-                self.seek(self.heard_position().saturating_sub(command::SKIP_BACK))
+                let back = Duration::from_secs(self.state.settings.skip_back_secs.into());
+                self.seek(self.heard_position().saturating_sub(back))
             }
-            Command::SkipForward => self.seek(self.heard_position() + command::SKIP_FORWARD),
+            Command::SkipForward => {
+                let forward = Duration::from_secs(self.state.settings.skip_forward_secs.into());
+                self.seek(self.heard_position() + forward)
+            }
+            Command::JumpToChapter(index) => {
+                if let Some(start) = self.chapters().get(index).map(|c| c.start) {
+                    self.follow = true;
+                    self.seek(start);
+                }
+            }
+            Command::ExtendSelection(forward) => self.extend_selection(forward),
+            Command::Select(selection) => self.selection = selection,
             Command::PreviousLine => self.step_line(false),
             Command::NextLine => self.step_line(true),
             Command::SetSpeed(speed) => self.set_speed(speed),
+            Command::StepSpeed(faster) => self.set_speed(playback::step_speed(self.speed, faster)),
+            Command::SetBackUpAfterPause(secs) => {
+                self.state.settings.back_up_after_pause_secs = secs.min(state::MAX_BACK_UP_SECS);
+                self.store.save(&self.state);
+            }
+            Command::SetSkipBack(secs) => {
+                self.state.settings.skip_back_secs = secs.clamp(1, state::MAX_SKIP_SECS);
+                self.store.save(&self.state);
+            }
+            Command::SetSkipForward(secs) => {
+                self.state.settings.skip_forward_secs = secs.clamp(1, state::MAX_SKIP_SECS);
+                self.store.save(&self.state);
+            }
             Command::SetVolume(volume) => self.set_volume(volume),
             Command::FontBigger => self.change_font(1.0),
             Command::FontSmaller => self.change_font(-1.0),
@@ -138,6 +168,9 @@ impl ReadalongApp {
             Command::NudgeOffset(step_ms) => self.set_offset(self.sync.offset_ms() + step_ms),
             Command::SetOffset(offset_ms) => self.set_offset(offset_ms),
             Command::SyncLineNow(index) => self.sync_line_now(index),
+            Command::CopySentence(id) => self.copy_sentence(ctx, id, Copy::Text),
+            Command::CopyQuote(id) => self.copy_sentence(ctx, id, Copy::Quote),
+            Command::CopyLink(id) => self.copy_sentence(ctx, id, Copy::Link),
             Command::RemoveSyncPoint(index) => self.set_sync(self.sync.without_point(index)),
             Command::ToggleSync => self.show_sync = !self.show_sync,
             Command::SuggestSyncPoints => self.start_suggest(ctx),
@@ -156,6 +189,7 @@ impl ReadalongApp {
         self.save_place();
         self.player.pause();
         self.player.close();
+        self.paused_at = None;
         self.audio = AudioStatus::NoFile;
         self.audio_request = None;
         self.episode = None;
@@ -243,6 +277,8 @@ impl ReadalongApp {
             self.close_search();
         } else if let Some(library) = self.library.as_mut().filter(|l| !l.query.is_empty()) {
             library.clear_search();
+        } else if self.selection.is_some() {
+            self.selection = None;
         } else if !self.follow {
             self.set_follow(true);
         }
@@ -368,12 +404,12 @@ impl ReadalongApp {
             return;
         };
         match result {
-            Ok(Found::Episode(files, choices)) => {
+            Ok(Found::Episode(files, choices, chapters)) => {
                 // An episode opened by its own path leaves the library.
                 if files.remember_as.is_none() {
                     self.library = None;
                 }
-                self.show_episode(ctx, &path, files, choices, at)
+                self.show_episode(ctx, &path, files, choices, *chapters, at)
             }
             Ok(Found::Library) => self.show_library(ctx, &path),
             Err(error) => self.error = Some(error),
@@ -386,6 +422,7 @@ impl ReadalongApp {
         path: &Path,
         files: EpisodeFiles,
         choices: Vec<TranscriptChoice>,
+        chapters: EpisodeChapters,
         at: Option<Duration>,
     ) {
         self.save_place();
@@ -397,6 +434,7 @@ impl ReadalongApp {
         )));
         self.player.pause();
         self.player.close();
+        self.paused_at = None;
         self.audio = AudioStatus::NoFile;
         self.audio_request = files.audio.as_ref().map(|audio| self.player.open(audio));
         if self.audio_request.is_some() {
@@ -419,6 +457,7 @@ impl ReadalongApp {
             files,
             choices,
             chosen,
+            chapters,
         });
         let speed = place
             .as_ref()
@@ -434,7 +473,9 @@ impl ReadalongApp {
         self.transcript_changed(ctx);
         // `--at` is a time in the transcript: it lands where that is heard in this audio.
         let at = at.map(|t| self.sync.to_audio(t).unwrap_or_default());
-        let start = at.or(place.map(|p| p.position())).unwrap_or_default();
+        let start = at
+            .or(place.as_ref().map(|p| self.resume_place(p)))
+            .unwrap_or_default();
         self.trace.record(TraceEvent::Open, start, None);
         if self.audio_request.is_some() {
             self.start_at = Some((start, at.is_some()));
@@ -447,6 +488,21 @@ impl ReadalongApp {
         }
         // The recent list changed; the new episode's place is saved once its start is applied.
         self.store.save(&self.state);
+    }
+
+    /// Where an episode left earlier resumes: its place, backed up as after a long pause when it
+    /// was left more than a minute ago.
+    fn resume_place(&self, place: &state::EpisodePlace) -> Duration {
+        let now_unix_secs = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs());
+        // A place saved by an older Readalong has no time: it is not backed up.
+        let away = match place.saved_unix_secs {
+            0 => Duration::ZERO,
+            saved => Duration::from_secs(now_unix_secs.saturating_sub(saved)),
+        };
+        let back_up = Duration::from_secs(self.state.settings.back_up_after_pause_secs.into());
+        playback::resume_position(place.position(), away, back_up)
     }
 
     fn switch_transcript(&mut self, ctx: &Context, index: usize) {
@@ -465,6 +521,7 @@ impl ReadalongApp {
         // Suggestions (and a search running) belong to the transcript they were found for.
         self.suggest = super::suggest::SuggestState::Idle;
         self.lit = None;
+        self.selection = None;
         self.speaker_filter = None;
         // Nothing of the last transcript stays on screen while the new one's blocks are built.
         self.blocks = Paragraphs::default();
@@ -512,6 +569,7 @@ impl ReadalongApp {
             return;
         };
         self.blocks = blocks;
+        self.selection = None;
         self.generation += 1;
         self.lit_sentence = None;
         self.view = super::TranscriptView::default();
@@ -531,6 +589,7 @@ impl ReadalongApp {
     fn toggle_play(&mut self) {
         if self.player.is_playing() {
             self.player.pause();
+            self.paused_at = Some(Instant::now());
             self.trace
                 .record(TraceEvent::Pause, self.heard_position(), self.lit);
             self.save_place();
@@ -544,7 +603,16 @@ impl ReadalongApp {
             && self.heard_position() >= end
         {
             self.player.seek(Duration::ZERO);
+        } else if let Some(paused_at) = self.paused_at.take() {
+            // A listener back from a long pause has lost the thread: replay the last few seconds.
+            let back_up = Duration::from_secs(self.state.settings.back_up_after_pause_secs.into());
+            let position = self.heard_position();
+            let resume = playback::resume_position(position, paused_at.elapsed(), back_up);
+            if resume != position {
+                self.seek(resume);
+            }
         }
+        self.paused_at = None;
         self.player.play();
         self.last_saved = Instant::now();
         self.trace
@@ -557,6 +625,8 @@ impl ReadalongApp {
             None => to,
         };
         self.player.seek(to);
+        // A place chosen while paused is where the listener wants to resume: no backing up.
+        self.paused_at = None;
         let cue = self.cue_heard_at(to);
         self.trace.record(TraceEvent::Seek, to, cue);
         if self.follow
@@ -880,6 +950,79 @@ impl ReadalongApp {
             self.store.save(&self.state);
         }
         self.update_lit();
+    }
+}
+
+/// What a copy puts on the clipboard.
+enum Copy {
+    Text,
+    Quote,
+    Link,
+}
+
+impl ReadalongApp {
+    /// Selects one more sentence after or before the selection, starting from the lit sentence,
+    /// and shows it. The view stops following the audio while the reader selects.
+    fn extend_selection(&mut self, forward: bool) {
+        let Some(start) = self.lit_sentence.or(self.blocks.first()) else {
+            return;
+        };
+        let (anchor, head) = self.selection.unwrap_or((start, start));
+        let head = self.blocks.step(head, forward).unwrap_or(head);
+        self.selection = Some((anchor, head));
+        self.follow = false;
+        self.view.reveal(head.paragraph, Reveal::IfNeeded);
+    }
+
+    /// Puts the selection (when `id` is `None` or in it), else sentence `id` (or the lit one), on
+    /// the clipboard as text, a quote or a link.
+    fn copy_sentence(&mut self, ctx: &Context, id: Option<SentenceId>, how: Copy) {
+        let selected = self
+            .selection
+            .filter(|&(from, to)| id.is_none_or(|id| quote::in_selection(id, from, to)));
+        let (first, text) = match (selected, id.or(self.lit_sentence)) {
+            (Some((from, to)), _) => {
+                let key = |id: SentenceId| (id.paragraph, id.sentence);
+                let first = if key(from) <= key(to) { from } else { to };
+                (first, quote::selection_text(&self.blocks, from, to))
+            }
+            (None, Some(id)) => {
+                let Some(text) = self.blocks.paragraphs.get(id.paragraph).and_then(|p| {
+                    p.text
+                        .get(p.sentences.get(id.sentence)?.range.clone())
+                        .map(str::to_owned)
+                }) else {
+                    return;
+                };
+                (id, text)
+            }
+            (None, None) => return,
+        };
+        let Some(sentence) = self.blocks.sentence(first) else {
+            return;
+        };
+        let text = text.as_str();
+        let heard = self.sync.to_audio(sentence.start).unwrap_or_default();
+        let copied = match how {
+            Copy::Text => text.trim().to_owned(),
+            Copy::Quote => quote::quote_text(text, self.episode_title().as_deref(), heard),
+            Copy::Link => {
+                // The audio, else the transcript shown: a path `readalong` opens as this episode.
+                let Some(path) = self.episode.as_ref().map(|e| {
+                    e.files
+                        .audio
+                        .clone()
+                        .or_else(|| e.transcript_path().map(Path::to_path_buf))
+                        .unwrap_or_else(|| e.files.folder.clone())
+                }) else {
+                    return;
+                };
+                // `--at` is a transcript time (it goes through the sync map), so the link lands
+                // on this sentence wherever its audio has it.
+                quote::link_text(&path, sentence.start)
+            }
+        };
+        ctx.copy_text(copied);
     }
 }
 

@@ -11,10 +11,6 @@ use crate::state::ThemeChoice;
 use crate::transcript::export::Kind;
 use crate::transcript::paragraphs::SentenceId;
 
-/// How far Left skips back.
-pub const SKIP_BACK: Duration = Duration::from_secs(15);
-/// How far Right skips forward.
-pub const SKIP_FORWARD: Duration = Duration::from_secs(30);
 /// How far `,` and `.` move the transcript, in milliseconds.
 pub const NUDGE_MS: i64 = 100;
 /// How far Shift+`,` and Shift+`.` move the transcript, in milliseconds.
@@ -50,16 +46,31 @@ pub enum Command {
     /// Scroll the transcript from the keyboard (Home, End, Page Up, Page Down); stops following,
     /// as a scroll by hand does.
     ScrollView(ViewScroll),
-    /// Skip back by `SKIP_BACK`.
+    /// Skip back by the skip size in the settings.
     SkipBack,
-    /// Skip forward by `SKIP_FORWARD`.
+    /// Skip forward by the skip size in the settings.
     SkipForward,
+    /// Play from the start of chapter `index` (in the episode's chapters), following the audio.
+    JumpToChapter(usize),
+    /// Select the sentences from one to another (a mouse drag), or nothing.
+    Select(Option<(SentenceId, SentenceId)>),
+    /// Select one more sentence after (`true`) or before the selection (Shift+Down, Shift+Up); the
+    /// first press selects the lit sentence and the next one.
+    ExtendSelection(bool),
     /// Jump to the start of the previous line.
     PreviousLine,
     /// Jump to the start of the next line.
     NextLine,
     /// Set the playback speed (0.5 to 3).
     SetSpeed(f32),
+    /// The next speed up (`true`) or down in the speed steps (`]` and `[`).
+    StepSpeed(bool),
+    /// How far resuming backs up after a pause of over a minute, in seconds (0: off); remembered.
+    SetBackUpAfterPause(u32),
+    /// How far skipping back goes, in seconds; remembered.
+    SetSkipBack(u32),
+    /// How far skipping forward goes, in seconds; remembered.
+    SetSkipForward(u32),
     /// Set the volume (0 to 1).
     SetVolume(f32),
     /// Make the transcript text larger.
@@ -122,6 +133,13 @@ pub enum Command {
     /// "This line is playing now": tie this transcript time (a sentence's start) to the position
     /// heard now. `None` means the sentence under the pointer, else the current search match.
     SyncLineNow(Option<Duration>),
+    /// Copy a sentence's text (`None`: the lit one) to the clipboard.
+    CopySentence(Option<SentenceId>),
+    /// Copy a sentence (`None`: the lit one) as a quote: `"…" (Title, 12:34)`, at the time heard.
+    CopyQuote(Option<SentenceId>),
+    /// Copy the command that opens this episode at a sentence (`None`: the lit one):
+    /// `readalong PATH --at 12:34.5`.
+    CopyLink(Option<SentenceId>),
     /// Remove sync point `index` (in transcript order).
     RemoveSyncPoint(usize),
     /// Show or hide the Sync popover.
@@ -182,14 +200,39 @@ pub fn bindings() -> Vec<Binding> {
         bind(
             NotTyping,
             &[(NONE, Key::ArrowLeft)],
-            "Back 15 seconds",
+            "Skip back (how far: Playback menu)",
             Command::SkipBack,
         ),
         bind(
             NotTyping,
             &[(NONE, Key::ArrowRight)],
-            "Forward 30 seconds",
+            "Skip forward (how far: Playback menu)",
             Command::SkipForward,
+        ),
+        bind(
+            NotTyping,
+            &[(NONE, Key::OpenBracket)],
+            "Slower (the next speed step down)",
+            Command::StepSpeed(false),
+        ),
+        bind(
+            NotTyping,
+            &[(NONE, Key::CloseBracket)],
+            "Faster (the next speed step up)",
+            Command::StepSpeed(true),
+        ),
+        // Shift first: a shortcut without Shift also matches the key pressed with it.
+        bind(
+            NotTyping,
+            &[(Modifiers::SHIFT, Key::ArrowUp)],
+            "Select the sentence before too",
+            Command::ExtendSelection(false),
+        ),
+        bind(
+            NotTyping,
+            &[(Modifiers::SHIFT, Key::ArrowDown)],
+            "Select the next sentence too",
+            Command::ExtendSelection(true),
         ),
         bind(
             NotTyping,
@@ -286,6 +329,12 @@ pub fn bindings() -> Vec<Binding> {
         ),
         bind(
             NotTyping,
+            &[(CTRL, Key::C)],
+            "Copy the selected sentences, else the lit one",
+            Command::CopySentence(None),
+        ),
+        bind(
+            NotTyping,
             &[(NONE, Key::S)],
             "The line under the pointer is playing now (sync)",
             Command::SyncLineNow(None),
@@ -367,6 +416,8 @@ fn key_name(key: Key) -> &'static str {
         Key::Slash => "/",
         Key::Comma => ",",
         Key::Period => ".",
+        Key::OpenBracket => "[",
+        Key::CloseBracket => "]",
         other => other.name(),
     }
 }
@@ -383,6 +434,14 @@ pub fn from_keys(ctx: &egui::Context) -> Vec<Command> {
             if binding.keys.iter().any(|k| input.consume_shortcut(k)) {
                 commands.push(binding.command);
             }
+        }
+        // The desktop turns Ctrl+C into a copy event, not a key.
+        let copy = Command::CopySentence(None);
+        if !typing
+            && input.events.iter().any(|e| matches!(e, egui::Event::Copy))
+            && !commands.contains(&copy)
+        {
+            commands.push(copy);
         }
     });
     commands

@@ -12,13 +12,19 @@ pub fn help_overlay(ctx: &Context) -> Vec<Command> {
         .resizable(false)
         .anchor(Align2::CENTER_CENTER, [0.0, 0.0])
         .show(ctx, |ui| {
-            Grid::new("keys-grid").num_columns(2).striped(true).show(ui, |ui| {
-                for (keys, what) in command::help_rows() {
-                    ui.label(RichText::new(keys).monospace());
-                    ui.label(what);
-                    ui.end_row();
-                }
-            });
+            // The list outgrows a small window: it scrolls, and Close stays in view.
+            let room_pts = (ctx.content_rect().height() - 160.0).max(120.0);
+            egui::ScrollArea::vertical()
+                .max_height(room_pts)
+                .show(ui, |ui| {
+                    Grid::new("keys-grid").num_columns(2).striped(true).show(ui, |ui| {
+                        for (keys, what) in command::help_rows() {
+                            ui.label(RichText::new(keys).monospace());
+                            ui.label(what);
+                            ui.end_row();
+                        }
+                    });
+                });
             ui.add_space(6.0);
             ui.label("Click any line to jump there. Scroll to read ahead; \"Back to now\" follows the audio again.");
             if ui.button("Close").clicked() {

@@ -3,13 +3,16 @@
 
 mod apply;
 pub mod blocks;
+pub mod chapter_rows;
 pub mod command;
 pub mod export_dialog;
 pub mod follow;
 pub mod help;
 pub mod library_panel;
 pub mod opening;
+pub mod playback;
 pub mod player_bar;
+pub mod quote;
 pub mod search_bar;
 pub mod signals;
 pub mod status_bar;
@@ -28,10 +31,12 @@ use std::time::{Duration, Instant};
 use eframe::egui::{self, Context, Ui};
 
 use crate::audio::{OutputState, Player};
+use crate::chapter_files::EpisodeChapters;
 use crate::episode::{EpisodeFiles, TranscriptChoice, file_name};
 use crate::state::{State, StateStore};
 use crate::trace::{Trace, TraceEvent};
 use crate::transcript::Transcript;
+use crate::transcript::chapters::Chapter;
 use crate::transcript::paragraphs::{Paragraphs, SentenceId};
 use crate::transcript::sync::SyncMap;
 pub use command::Command;
@@ -102,6 +107,7 @@ struct OpenEpisode {
     files: EpisodeFiles,
     choices: Vec<TranscriptChoice>,
     chosen: usize,
+    chapters: EpisodeChapters,
 }
 
 impl OpenEpisode {
@@ -159,6 +165,10 @@ pub struct ReadalongApp {
     last_saved: Instant,
     quit: Arc<AtomicBool>,
     popup_was_open: bool,
+    /// The sentences selected with Shift+Up/Down: where the selection started and where it ends.
+    selection: Option<(SentenceId, SentenceId)>,
+    /// When the listener paused, so that resuming after a long pause can back up a little.
+    paused_at: Option<Instant>,
     /// The open library, when a folder of episodes was opened.
     library: Option<library_panel::LibraryView>,
     /// Where library scans are cached (`None`: nowhere).
@@ -257,6 +267,8 @@ impl ReadalongApp {
             last_saved: Instant::now(),
             quit: Arc::new(AtomicBool::new(false)),
             popup_was_open: false,
+            paused_at: None,
+            selection: None,
             library: None,
             cache_dir: None,
             start_audio_dirs: Vec::new(),
@@ -302,6 +314,11 @@ impl ReadalongApp {
         self.lit_sentence
     }
 
+    /// The sentences selected (from Shift+Up/Down): where the selection started and where it ends.
+    pub fn selection(&self) -> Option<(SentenceId, SentenceId)> {
+        self.selection
+    }
+
     /// The blocks shown: paragraphs, or the lines as published.
     pub fn blocks(&self) -> &Paragraphs {
         &self.blocks
@@ -310,6 +327,23 @@ impl ReadalongApp {
     /// True while "Suggest sync points" is searching the audio.
     pub fn is_suggesting(&self) -> bool {
         self.suggest.is_finding()
+    }
+
+    /// The open episode's chapters (audio times), sorted by start.
+    pub fn chapters(&self) -> &[Chapter] {
+        self.episode
+            .as_ref()
+            .map_or(&[], |e| e.chapters.chapters.as_slice())
+    }
+
+    /// The chapter heard now, if any.
+    pub fn current_chapter(&self) -> Option<usize> {
+        chapter_rows::chapter_at(self.chapters(), self.heard_position())
+    }
+
+    /// The chapter headers of the blocks shown.
+    fn chapter_rows(&self) -> Vec<chapter_rows::ChapterRow> {
+        chapter_rows::chapter_rows(&self.blocks, self.chapters(), &self.sync)
     }
 
     /// The error shown to the user, if any.
@@ -370,6 +404,15 @@ impl ReadalongApp {
                 .map(|t| t.speakers().into_iter().map(str::to_owned).collect())
                 .unwrap_or_default(),
             speaker_filter: self.speaker_filter.clone(),
+            chapters: self
+                .chapters()
+                .iter()
+                .map(|c| (c.start, c.title.clone()))
+                .collect(),
+            current_chapter: self.current_chapter(),
+            back_up_after_pause_secs: self.state.settings.back_up_after_pause_secs,
+            skip_back_secs: self.state.settings.skip_back_secs,
+            skip_forward_secs: self.state.settings.skip_forward_secs,
         };
         let commands = egui::Panel::top("top-bar")
             .show(ui, |ui| top_bar::top_bar_ui(ui, &input, &mut self.search))
@@ -421,6 +464,13 @@ impl ReadalongApp {
             items.push(StatusItem::info(format!("showing only {name}'s lines")));
         }
         items.extend(self.audio_status_item());
+        if let Some(problem) = self
+            .episode
+            .as_ref()
+            .and_then(|e| e.chapters.problem.as_ref())
+        {
+            items.push(StatusItem::warn(problem.clone()));
+        }
         items.extend(self.transcript_status_items());
         items.extend(self.sync_status_items());
         items
@@ -535,6 +585,9 @@ impl ReadalongApp {
             speed: self.speed,
             volume: self.state.settings.volume,
             sync_open: self.show_sync,
+            skip_back_secs: self.state.settings.skip_back_secs,
+            skip_forward_secs: self.state.settings.skip_forward_secs,
+            chapter_starts: self.chapters().iter().map(|c| c.start).collect(),
         };
         let output = egui::Panel::bottom("player-bar")
             .show(ui, |ui| {
@@ -566,6 +619,7 @@ impl ReadalongApp {
 
     fn transcript_panel(&mut self, ui: &mut Ui) {
         let title = self.episode_title();
+        let chapter_rows = self.chapter_rows();
         let commands = egui::CentralPanel::default()
             .show(ui, |ui| {
                 match self.episode.as_ref().and_then(OpenEpisode::transcript) {
@@ -589,6 +643,8 @@ impl ReadalongApp {
                             font_size_pts: self.state.settings.font_size_pts,
                             follow: self.follow,
                             sync: &self.sync,
+                            chapters: &chapter_rows,
+                            selection: self.selection,
                         };
                         self.view.ui(ui, &input)
                     }

@@ -9,13 +9,14 @@ use std::time::Duration;
 
 use eframe::egui::Context;
 
+use crate::chapter_files::{self, EpisodeChapters};
 use crate::episode::{self, EpisodeFiles, TranscriptChoice};
 use crate::library;
 
 /// What a path turned out to be.
 pub enum Found {
-    /// One episode: its files and its transcripts, read.
-    Episode(EpisodeFiles, Vec<TranscriptChoice>),
+    /// One episode: its files, its transcripts and its chapters, read.
+    Episode(EpisodeFiles, Vec<TranscriptChoice>, Box<EpisodeChapters>),
     /// A folder of several episodes.
     Library,
 }
@@ -160,9 +161,10 @@ fn read(request: Request, at: Option<Duration>, cancel: &AtomicBool) -> Opened {
     match request {
         Request::Files(root, files) => {
             let choices = episode::read_choices_until(&files, &cancelled);
+            let chapters = Box::new(chapters_of(&files));
             Opened {
                 path: root,
-                result: Ok(Found::Episode(*files, choices)),
+                result: Ok(Found::Episode(*files, choices, chapters)),
                 at,
             }
         }
@@ -180,7 +182,9 @@ fn read(request: Request, at: Option<Duration>, cancel: &AtomicBool) -> Opened {
                 }
                 let files = episode::discover(&path).map_err(|e| format!("{e:#}"))?;
                 let choices = episode::read_choices_until(&files, &cancelled);
-                Ok(Found::Episode(with_title(files, &choices), choices))
+                let files = with_title(files, &choices);
+                let chapters = Box::new(chapters_of(&files));
+                Ok(Found::Episode(files, choices, chapters))
             });
             Opened { path, result, at }
         }
@@ -204,4 +208,13 @@ fn with_title(mut files: EpisodeFiles, choices: &[TranscriptChoice]) -> EpisodeF
         files.title = Some(from_transcript.or_else(from_tag).unwrap_or_else(from_name));
     }
     files
+}
+
+/// The episode's chapters: beside or inside its audio, else beside its first transcript.
+fn chapters_of(files: &EpisodeFiles) -> EpisodeChapters {
+    match (&files.audio, files.transcripts.first()) {
+        (Some(audio), _) => chapter_files::read_chapters(audio, true),
+        (None, Some(transcript)) => chapter_files::read_chapters(transcript, false),
+        (None, None) => EpisodeChapters::default(),
+    }
 }

@@ -5,7 +5,8 @@ use std::time::Duration;
 
 use eframe::egui::{self, Slider, Ui};
 
-use super::command::Command;
+use super::command::{self, Command};
+use super::playback;
 use crate::state::SPEED_RANGE;
 use crate::timefmt;
 
@@ -26,6 +27,12 @@ pub struct PlayerSnapshot {
     pub volume: f32,
     /// True while the Sync popover is open.
     pub sync_open: bool,
+    /// How far the back button skips, in seconds.
+    pub skip_back_secs: u32,
+    /// How far the forward button skips, in seconds.
+    pub skip_forward_secs: u32,
+    /// Where the chapters start (audio times): ticks on the seek bar.
+    pub chapter_starts: Vec<Duration>,
 }
 
 /// What the bar gives back: the commands and the seek bar's width in points.
@@ -62,9 +69,10 @@ pub fn player_bar_ui(ui: &mut Ui, snapshot: &PlayerSnapshot) -> PlayerBarOutput 
 }
 
 fn transport_ui(ui: &mut Ui, snapshot: &PlayerSnapshot, commands: &mut Vec<Command>) {
+    let back = snapshot.skip_back_secs;
     if ui
-        .button("⟲ 15")
-        .on_hover_text("Back 15 seconds (Left)")
+        .button(format!("⟲ {back}"))
+        .on_hover_text(format!("Back {back} seconds (Left)"))
         .clicked()
     {
         commands.push(Command::SkipBack);
@@ -81,9 +89,10 @@ fn transport_ui(ui: &mut Ui, snapshot: &PlayerSnapshot, commands: &mut Vec<Comma
     {
         commands.push(Command::TogglePlay);
     }
+    let forward = snapshot.skip_forward_secs;
     if ui
-        .button("30 ⟳")
-        .on_hover_text("Forward 30 seconds (Right)")
+        .button(format!("{forward} ⟳"))
+        .on_hover_text(format!("Forward {forward} seconds (Right)"))
         .clicked()
     {
         commands.push(Command::SkipForward);
@@ -103,6 +112,7 @@ fn speed_volume_ui(ui: &mut Ui, snapshot: &PlayerSnapshot, commands: &mut Vec<Co
     if response.changed() && (speed - snapshot.speed).abs() > 1e-3 {
         commands.push(Command::SetSpeed(speed));
     }
+    speed_presets_ui(ui, snapshot.speed, commands);
     let stored_pct = (snapshot.volume * 100.0).round();
     let mut volume_pct = stored_pct;
     let response = ui.add(
@@ -121,6 +131,57 @@ fn speed_volume_ui(ui: &mut Ui, snapshot: &PlayerSnapshot, commands: &mut Vec<Co
         .clicked()
     {
         commands.push(Command::ToggleSync);
+    }
+}
+
+/// The preset speeds, in a small menu beside the slider (a row of buttons would take the seek
+/// bar's room).
+fn speed_presets_ui(ui: &mut Ui, speed: f32, commands: &mut Vec<Command>) {
+    ui.menu_button("Presets", |ui| {
+        for preset in playback::SPEED_PRESETS {
+            let chosen = playback::is_speed(speed, preset);
+            if ui
+                .add(egui::Button::selectable(
+                    chosen,
+                    playback::speed_text(preset),
+                ))
+                .clicked()
+                && !chosen
+            {
+                commands.push(Command::SetSpeed(preset));
+            }
+        }
+        ui.separator();
+        for (faster, label) in [(false, "Slower"), (true, "Faster")] {
+            let command = Command::StepSpeed(faster);
+            let mut button = egui::Button::new(label);
+            if let Some(keys) = command::key_text_for(&command) {
+                button = button.shortcut_text(keys);
+            }
+            if ui.add(button).clicked() {
+                commands.push(command);
+            }
+        }
+    })
+    .response
+    .on_hover_text("Speed presets; [ and ] step the speed");
+}
+
+/// A short tick under the seek bar's rail at each chapter's start.
+fn chapter_ticks_ui(ui: &Ui, rect: egui::Rect, starts: &[Duration], total_secs: f64) {
+    // The slider's handle travels the rail less its radius at each end (as egui lays it out).
+    let handle_radius = rect.height() / 2.5;
+    let rail = rect.x_range().shrink(handle_radius);
+    let colour = ui.visuals().text_color();
+    let painter = ui.painter();
+    for start in starts {
+        let fraction = (start.as_secs_f64() / total_secs).clamp(0.0, 1.0) as f32;
+        let x = rail.min + fraction * rail.span();
+        painter.vline(
+            x,
+            rect.center().y + 3.0..=rect.bottom(),
+            egui::Stroke::new(1.5, colour),
+        );
     }
 }
 
@@ -143,6 +204,9 @@ fn seek_ui(ui: &mut Ui, snapshot: &PlayerSnapshot, commands: &mut Vec<Command>) 
         .on_hover_text("Position");
     let enabled = total_secs > 0.0;
     response.widget_info(|| egui::WidgetInfo::slider(enabled, at_secs, "Position"));
+    if enabled {
+        chapter_ticks_ui(ui, response.rect, &snapshot.chapter_starts, total_secs);
+    }
     if response.changed()
         && let Ok(to) = Duration::try_from_secs_f64(at_secs)
     {

@@ -1,12 +1,15 @@
 //! The top bar: the File and View menus, the transcript switcher and the search box.
 
 use std::path::PathBuf;
+use std::time::Duration;
 
 use eframe::egui::{self, Ui};
 
 use super::command::{self, Command};
+use super::playback;
 use super::search_bar::{self, SearchState};
 use crate::state::ThemeChoice;
+use crate::timefmt;
 use crate::transcript::export::Kind;
 
 /// Below this width an open search box goes on a row of its own.
@@ -36,6 +39,16 @@ pub struct TopBarInput<'a> {
     pub speakers: Vec<String>,
     /// The one speaker whose lines are shown, if only one's are.
     pub speaker_filter: Option<String>,
+    /// The episode's chapters: the start (audio time) and title of each.
+    pub chapters: Vec<(Duration, String)>,
+    /// The chapter heard now.
+    pub current_chapter: Option<usize>,
+    /// How far resuming backs up after a long pause, in seconds (0: off).
+    pub back_up_after_pause_secs: u32,
+    /// How far skipping back goes, in seconds.
+    pub skip_back_secs: u32,
+    /// How far skipping forward goes, in seconds.
+    pub skip_forward_secs: u32,
 }
 
 /// Draws the bar and returns the commands given.
@@ -46,6 +59,10 @@ pub fn top_bar_ui(ui: &mut Ui, input: &TopBarInput<'_>, search: &mut SearchState
     egui::MenuBar::new().ui(ui, |ui| {
         ui.menu_button("File", |ui| file_menu_ui(ui, input, &mut commands));
         ui.menu_button("View", |ui| view_menu_ui(ui, input, &mut commands));
+        ui.menu_button("Playback", |ui| playback_menu_ui(ui, input, &mut commands));
+        if !input.chapters.is_empty() {
+            ui.menu_button("Chapters", |ui| chapters_menu_ui(ui, input, &mut commands));
+        }
         if ui.button("Help").on_hover_text("Keys (F1)").clicked() {
             commands.push(Command::ToggleHelp);
         }
@@ -160,6 +177,86 @@ fn view_menu_ui(ui: &mut Ui, input: &TopBarInput<'_>, commands: &mut Vec<Command
     for (choice, label) in themes {
         if ui.radio(input.theme == choice, label).clicked() && input.theme != choice {
             commands.push(Command::SetTheme(choice));
+        }
+    }
+}
+
+/// Every chapter, with its start; the one heard now is marked. A click plays from its start.
+fn chapters_menu_ui(ui: &mut Ui, input: &TopBarInput<'_>, commands: &mut Vec<Command>) {
+    egui::ScrollArea::vertical()
+        .max_height(ui.ctx().content_rect().height() * 0.7)
+        .show(ui, |ui| {
+            for (i, (start, title)) in input.chapters.iter().enumerate() {
+                let chosen = input.current_chapter == Some(i);
+                let button = egui::Button::selectable(chosen, title.as_str())
+                    .shortcut_text(timefmt::clock(*start));
+                if ui.add(button).clicked() {
+                    commands.push(Command::JumpToChapter(i));
+                }
+            }
+        });
+}
+
+/// How far resuming backs up after a long pause, how far the skips go, and the speed steps.
+fn playback_menu_ui(ui: &mut Ui, input: &TopBarInput<'_>, commands: &mut Vec<Command>) {
+    menu_item_ui(ui, "Faster", Command::StepSpeed(true), commands);
+    menu_item_ui(ui, "Slower", Command::StepSpeed(false), commands);
+    ui.separator();
+    ui.menu_button("Back up after a pause of over a minute", |ui| {
+        seconds_choices_ui(
+            ui,
+            &playback::BACK_UP_CHOICES_SECS,
+            input.back_up_after_pause_secs,
+            "Back up",
+            Command::SetBackUpAfterPause,
+            commands,
+        );
+    });
+    ui.menu_button("Skip back", |ui| {
+        seconds_choices_ui(
+            ui,
+            &playback::SKIP_BACK_CHOICES_SECS,
+            input.skip_back_secs,
+            "Skip back",
+            Command::SetSkipBack,
+            commands,
+        );
+    });
+    ui.menu_button("Skip forward", |ui| {
+        seconds_choices_ui(
+            ui,
+            &playback::SKIP_FORWARD_CHOICES_SECS,
+            input.skip_forward_secs,
+            "Skip forward",
+            Command::SetSkipForward,
+            commands,
+        );
+    });
+}
+
+/// One radio button per choice of seconds ("Off", "3 s", …); the current value is shown even
+/// when it is not one of the choices (set in an edited state file).
+fn seconds_choices_ui(
+    ui: &mut Ui,
+    choices: &[u32],
+    current: u32,
+    what: &str,
+    command: fn(u32) -> Command,
+    commands: &mut Vec<Command>,
+) {
+    let mut shown = choices.to_vec();
+    if !shown.contains(&current) {
+        shown.push(current);
+        shown.sort_unstable();
+    }
+    for secs in shown {
+        let response = ui.radio(current == secs, playback::seconds_text(secs));
+        let label = format!("{what}: {}", playback::seconds_text(secs));
+        response.widget_info(|| {
+            egui::WidgetInfo::selected(egui::Role::RadioButton, true, current == secs, &label)
+        });
+        if response.clicked() && current != secs {
+            commands.push(command(secs));
         }
     }
 }

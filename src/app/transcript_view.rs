@@ -20,6 +20,7 @@ use eframe::egui::{
     text::LayoutJob, vec2,
 };
 
+use super::chapter_rows::ChapterRow;
 use super::command::Command;
 use super::follow::{self, Anchor, RowHeights, RowSpan, ViewGeometry};
 pub use super::follow::{Reveal, ViewScroll};
@@ -32,6 +33,10 @@ use crate::transcript::sync::SyncMap;
 const ROW_PAD_Y: f32 = 5.0;
 /// Space between the time gutter and the text, in points.
 const GUTTER_GAP: f32 = 12.0;
+/// The space above a chapter's title, with the rule in its middle, in points.
+const CHAPTER_GAP_PTS: f32 = 12.0;
+/// A chapter title's size against the text's.
+const CHAPTER_SCALE: f32 = 1.2;
 /// Text whose glyphs stand for an average line, to estimate how long a row's text runs without laying it out.
 const SAMPLE_TEXT: &str = "The quick brown fox jumps over the lazy dog, then rests a while.";
 
@@ -55,6 +60,10 @@ pub struct ViewInput<'a> {
     pub follow: bool,
     /// Where each line is heard in the audio: the gutter shows that time.
     pub sync: &'a SyncMap,
+    /// The chapter headers, by block, sorted.
+    pub chapters: &'a [ChapterRow],
+    /// The sentences selected: where the selection started and where it ends (in either order).
+    pub selection: Option<(SentenceId, SentenceId)>,
 }
 
 /// What the row heights were computed for; any change drops them.
@@ -71,17 +80,45 @@ struct RowFacts {
     generation: Option<u64>,
     chars: Vec<u32>,
     turns: Vec<bool>,
+    chapters: Vec<ChapterRow>,
 }
 
 impl RowFacts {
-    fn gather(blocks: &Paragraphs, generation: u64) -> Self {
+    fn gather(blocks: &Paragraphs, generation: u64, chapters: &[ChapterRow]) -> Self {
         let count = |p: &Paragraph| u32::try_from(p.text.chars().count()).unwrap_or(u32::MAX);
         RowFacts {
             generation: Some(generation),
             chars: blocks.paragraphs.iter().map(count).collect(),
             turns: blocks.paragraphs.iter().map(|p| p.turn).collect(),
+            chapters: chapters.to_vec(),
         }
     }
+
+    /// What row `index` starts with: a speaker's turn, a chapter header.
+    fn header(&self, index: usize) -> RowHeader {
+        RowHeader {
+            turn: self.turns.get(index).copied().unwrap_or(false),
+            chapter: chapter_title(&self.chapters, index).is_some(),
+        }
+    }
+}
+
+/// What a row shows above its text.
+#[derive(Clone, Copy, Debug, Default)]
+struct RowHeader {
+    /// The speaker's name (a new turn).
+    turn: bool,
+    /// A chapter's title.
+    chapter: bool,
+}
+
+/// The title of the chapter header over block `index`, if it has one.
+fn chapter_title(chapters: &[ChapterRow], index: usize) -> Option<&str> {
+    let i = chapters.partition_point(|c| c.block < index);
+    chapters
+        .get(i)
+        .filter(|c| c.block == index)
+        .map(|c| c.title.as_str())
 }
 
 /// Font measures for one row width and text size: enough to estimate a row's height without laying it out.
@@ -93,6 +130,7 @@ struct Metrics {
     glyph_width_pts: f32,
     line_height_pts: f32,
     speaker_height_pts: f32,
+    chapter_height_pts: f32,
 }
 
 impl Metrics {
@@ -109,19 +147,31 @@ impl Metrics {
             glyph_width_pts: sample.size().x / sample_chars,
             line_height_pts: sample.size().y,
             speaker_height_pts: speaker_line_height(ui, font_size_pts),
+            chapter_height_pts: chapter_line_height(ui, font_size_pts),
         }
     }
 
     /// A row's height guessed from its length: its characters at the average glyph width, wrapped at the text width.
-    fn estimate_pts(&self, chars: u32, turn: bool) -> f64 {
+    fn estimate_pts(&self, chars: u32, header: RowHeader) -> f64 {
         let run_pts = f64::from(chars) * f64::from(self.glyph_width_pts);
         let lines = (run_pts / f64::from(self.text_width_pts)).ceil().max(1.0);
-        f64::from(self.header_pts(turn) + 2.0 * ROW_PAD_Y) + lines * f64::from(self.line_height_pts)
+        f64::from(self.header_pts(header) + 2.0 * ROW_PAD_Y)
+            + lines * f64::from(self.line_height_pts)
     }
 
-    /// The speaker line's height above a row that starts a turn.
-    fn header_pts(&self, turn: bool) -> f32 {
-        if turn { self.speaker_height_pts } else { 0.0 }
+    /// The height of what is above a row's text: a chapter's title, a speaker's name.
+    fn header_pts(&self, header: RowHeader) -> f32 {
+        let chapter = if header.chapter {
+            self.chapter_height_pts
+        } else {
+            0.0
+        };
+        let speaker = if header.turn {
+            self.speaker_height_pts
+        } else {
+            0.0
+        };
+        chapter + speaker
     }
 }
 
@@ -157,8 +207,10 @@ pub struct TranscriptView {
     /// The start (transcript time) of the sentence under the pointer last frame, for "this line
     /// is playing now" from the keyboard.
     hovered: Option<Duration>,
-    /// The start of the sentence whose right-click menu is open.
-    menu_start: Cell<Option<Duration>>,
+    /// The sentence whose right-click menu is open, and its start.
+    menu_start: Cell<Option<(SentenceId, Duration)>>,
+    /// The sentence a mouse drag started on, while it lasts, and the sentence it is over now.
+    drag: Cell<Option<(SentenceId, Option<SentenceId>)>>,
 }
 
 /// What drawing one block gives back.
@@ -181,6 +233,7 @@ struct Palette {
     match_fill: Color32,
     current_match_fill: Color32,
     word_fill: Color32,
+    selection_fill: Color32,
 }
 
 impl Palette {
@@ -213,6 +266,7 @@ impl Palette {
             } else {
                 Color32::from_rgb(255, 205, 90)
             },
+            selection_fill: v.selection.bg_fill,
         }
     }
 }
@@ -276,6 +330,9 @@ impl TranscriptView {
             area = area.vertical_scroll_offset(offset_pts as f32);
         }
         let mut commands = Vec::new();
+        if !ui.input(|i| i.pointer.primary_down()) {
+            self.drag.set(None);
+        }
         let output = area.show_viewport(ui, |ui, viewport| {
             self.rows_ui(ui, view_rect.min, viewport, input, &mut commands);
             viewport.min.y
@@ -400,7 +457,8 @@ impl TranscriptView {
         let top = galley.pos_from_cursor(CCursor::new(start)).top();
         let bottom = galley.pos_from_cursor(CCursor::new(end)).bottom();
         let row = self.rows.span(index);
-        let text_top_pts = row.top_pts + f64::from(ROW_PAD_Y + self.metrics.header_pts(para.turn));
+        let header = self.facts.header(index);
+        let text_top_pts = row.top_pts + f64::from(ROW_PAD_Y + self.metrics.header_pts(header));
         Some(RowSpan {
             top_pts: text_top_pts + f64::from(top),
             height_pts: f64::from((bottom - top).max(0.0)),
@@ -428,20 +486,23 @@ impl TranscriptView {
             width_bits: width_pts.to_bits(),
             font_size_bits: input.font_size_pts.to_bits(),
         };
-        if self.key == Some(key) {
+        let chapters_moved = self.facts.chapters != input.chapters;
+        if self.key == Some(key) && !chapters_moved {
             return false;
         }
-        if self.facts.generation != Some(input.generation) {
-            self.facts = RowFacts::gather(input.blocks, input.generation);
-            self.quiet_row = None;
+        if self.facts.generation != Some(input.generation) || chapters_moved {
+            if self.facts.generation != Some(input.generation) {
+                self.quiet_row = None;
+            }
+            self.facts = RowFacts::gather(input.blocks, input.generation, input.chapters);
         }
         let metrics = Metrics::of(ui, width_pts, input.font_size_pts);
-        let estimates = self
-            .facts
+        let facts = &self.facts;
+        let estimates = facts
             .chars
             .iter()
-            .zip(&self.facts.turns)
-            .map(|(&chars, &turn)| metrics.estimate_pts(chars, turn));
+            .enumerate()
+            .map(|(row, &chars)| metrics.estimate_pts(chars, facts.header(row)));
         self.rows = RowHeights::from_estimates(estimates);
         self.metrics = metrics;
         self.key = Some(key);
@@ -458,11 +519,11 @@ impl TranscriptView {
         below_pts: f64,
     ) {
         let metrics = self.metrics;
-        let turns = &self.facts.turns;
+        let facts = &self.facts;
         self.rows
             .measure_around(index, above_pts, below_pts, |row| {
-                let turn = turns.get(row).copied().unwrap_or(false);
-                f64::from(exact_height_pts(ui, input.blocks, &metrics, turn, row))
+                let header = facts.header(row);
+                f64::from(exact_height_pts(ui, input.blocks, &metrics, header, row))
             });
     }
 
@@ -518,7 +579,12 @@ impl TranscriptView {
             return RowOutput::default();
         };
         let single = para.sentences.len() == 1;
-        let response = ui.interact(rect, ui.scope_id().with(("row", index)), Sense::click());
+        // A drag across sentences selects them (so it never scrolls the view).
+        let response = ui.interact(
+            rect,
+            ui.scope_id().with(("row", index)),
+            Sense::click_and_drag(),
+        );
         if single {
             let label = sentence_label(para, 0, input.sync);
             response.widget_info(|| WidgetInfo::labeled(Role::Button, true, &label));
@@ -531,6 +597,23 @@ impl TranscriptView {
         let size = input.font_size_pts;
         let text_left = rect.left() + gutter_width(size);
         let mut y = rect.top() + ROW_PAD_Y;
+        // The lit or hovered fill goes under the names and the text, drawn after them.
+        let fill_slot = painter.add(egui::Shape::Noop);
+        // The lit and hovered marks cover the block below its chapter header.
+        let mut marked = rect;
+        if let Some(title) = chapter_title(input.chapters, index) {
+            self.chapter_header_ui(
+                ui,
+                &painter,
+                pos2(text_left, y),
+                rect,
+                index,
+                title,
+                palette,
+            );
+            y += self.metrics.chapter_height_pts;
+            marked.min.y = y - ROW_PAD_Y;
+        }
         if para.turn {
             let (name, colour) = match para.speaker.as_deref() {
                 Some(name) => {
@@ -559,9 +642,15 @@ impl TranscriptView {
         let hovered_byte = pointer.map(|pos| byte_under(para, &plain, pos - galley_pos));
         let hovered = hovered_byte.map(|byte| para.sentence_at_byte(byte));
         if single && lit.is_some() {
-            painter.rect_filled(rect, 4.0, palette.current_fill);
+            painter.set(
+                fill_slot,
+                egui::Shape::rect_filled(marked, 4.0, palette.current_fill),
+            );
         } else if single && hovered.is_some() {
-            painter.rect_filled(rect, 4.0, palette.hover_fill);
+            painter.set(
+                fill_slot,
+                egui::Shape::rect_filled(marked, 4.0, palette.hover_fill),
+            );
         }
         painter.text(
             pos2(rect.left() + 4.0, y + size * 0.15),
@@ -576,12 +665,13 @@ impl TranscriptView {
             word: lit
                 .and_then(|s| para.word_at(s, input.heard))
                 .map(|w| w.range.clone()),
+            selected: selected_bytes(para, index, input.selection),
         };
         let galley = self.text_galley(ui, para, index, input, palette, marks);
         painter.galley(galley_pos, galley.clone(), palette.text);
         if single && lit.is_some() {
             painter.rect_stroke(
-                rect,
+                marked,
                 4.0,
                 Stroke::new(1.0, palette.current_match_fill),
                 egui::StrokeKind::Inside,
@@ -591,7 +681,21 @@ impl TranscriptView {
         let mut clicked = response
             .clicked()
             .then(|| click_command(para, index, hovered.unwrap_or(0), hovered_byte));
-        clicked = clicked.or(self.sync_menu(&response, under_pointer.unwrap_or(para.start())));
+        let menu_id = SentenceId {
+            paragraph: index,
+            sentence: hovered.unwrap_or(0),
+        };
+        // Where the drag started: it is only seen as one after the pointer has moved away.
+        let pressed_on = ui
+            .input(|i| i.pointer.press_origin())
+            .filter(|&origin| rect.contains(origin))
+            .map(|origin| para.sentence_at_byte(byte_under(para, &plain, origin - galley_pos)));
+        clicked = clicked.or(self.drag_select(ui, &response, index, pressed_on, hovered));
+        clicked = clicked.or(self.sentence_menu(
+            &response,
+            menu_id,
+            under_pointer.unwrap_or(para.start()),
+        ));
         if !single {
             clicked = clicked.or(self.sentences_ui(ui, para, index, &galley, galley_pos, input));
         }
@@ -601,20 +705,105 @@ impl TranscriptView {
         }
     }
 
+    /// Selecting with the mouse: a drag that starts on a sentence selects from it to the sentence
+    /// under the pointer (in whichever block). Returns the new selection when it changes.
+    fn drag_select(
+        &self,
+        ui: &Ui,
+        response: &egui::Response,
+        index: usize,
+        pressed_on: Option<usize>,
+        hovered: Option<usize>,
+    ) -> Option<Command> {
+        let in_block = |sentence| SentenceId {
+            paragraph: index,
+            sentence,
+        };
+        if response.drag_started()
+            && let Some(sentence) = pressed_on
+        {
+            self.drag.set(Some((in_block(sentence), None)));
+        }
+        let under = hovered.map(in_block);
+        let (anchor, head) = self.drag.get()?;
+        let id = under?;
+        let moved = head != Some(id) && (head.is_some() || id != anchor);
+        if !moved || !ui.input(|i| i.pointer.primary_down()) {
+            return None;
+        }
+        self.drag.set(Some((anchor, Some(id))));
+        Some(Command::Select(Some((anchor, id))))
+    }
+
+    /// A chapter's title over a block, under a rule, read by a screen reader as "Chapter: title".
+    #[allow(clippy::too_many_arguments)]
+    fn chapter_header_ui(
+        &self,
+        ui: &Ui,
+        painter: &egui::Painter,
+        at: Pos2,
+        row: Rect,
+        index: usize,
+        title: &str,
+        palette: &Palette,
+    ) {
+        let size = self.metrics.font_size_pts;
+        let rule_y = at.y + CHAPTER_GAP_PTS * 0.5;
+        painter.hline(
+            at.x..=row.right() - 8.0,
+            rule_y,
+            Stroke::new(1.0, palette.weak),
+        );
+        let text_top = at.y + CHAPTER_GAP_PTS;
+        let galley = painter.layout_no_wrap(
+            title.to_owned(),
+            FontId::proportional(size * CHAPTER_SCALE),
+            palette.text,
+        );
+        let text_rect = Rect::from_min_size(pos2(at.x, text_top), galley.size());
+        painter.galley(text_rect.min, galley, palette.text);
+        let response = ui.interact(
+            text_rect,
+            ui.scope_id().with(("chapter", index)),
+            Sense::hover(),
+        );
+        let label = format!("Chapter: {title}");
+        response.widget_info(|| WidgetInfo::labeled(Role::Heading, true, &label));
+    }
+
     /// The right-click menu of a sentence (or of a block, for the sentence under the pointer when it
     /// was right-clicked): "This line is playing now" ties that sentence's `start` (transcript time)
-    /// to the position heard.
-    fn sync_menu(&self, response: &egui::Response, start: Duration) -> Option<Command> {
+    /// to the position heard; the copy items put it on the clipboard as a quote, a link or text.
+    fn sentence_menu(
+        &self,
+        response: &egui::Response,
+        id: SentenceId,
+        start: Duration,
+    ) -> Option<Command> {
         if response.secondary_clicked() {
-            self.menu_start.set(Some(start));
+            self.menu_start.set(Some((id, start)));
         }
         let mut command = None;
         response.context_menu(|ui| {
-            if ui.button("This line is playing now").clicked() {
-                command = Some(Command::SyncLineNow(Some(
-                    self.menu_start.get().unwrap_or(start),
-                )));
-                ui.close();
+            let (id, start) = self.menu_start.get().unwrap_or((id, start));
+            let items = [
+                (
+                    "This line is playing now",
+                    Command::SyncLineNow(Some(start)),
+                ),
+                ("Copy quote", Command::CopyQuote(Some(id))),
+                ("Copy link at this time", Command::CopyLink(Some(id))),
+                ("Copy text", Command::CopySentence(Some(id))),
+            ];
+            for (label, item) in items {
+                let mut button = egui::Button::new(label);
+                if let Some(keys) = super::command::key_text_for(&item) {
+                    button = button.shortcut_text(keys);
+                }
+                if ui.add(button).clicked() {
+                    command = Some(item);
+                    ui.close();
+                }
             }
         });
         command
@@ -645,7 +834,11 @@ impl TranscriptView {
             let response = ui.interact(rect, id, Sense::click());
             let label = sentence_label(para, sentence, input.sync);
             response.widget_info(|| WidgetInfo::labeled(Role::Button, true, &label));
-            clicked = clicked.or(self.sync_menu(&response, s.start));
+            let id = SentenceId {
+                paragraph: index,
+                sentence,
+            };
+            clicked = clicked.or(self.sentence_menu(&response, id, s.start));
             if response.clicked() {
                 // A screen reader's click has no pointer: it plays the sentence.
                 let byte = response
@@ -679,6 +872,7 @@ impl TranscriptView {
         fills.extend(sentence_fill(marks.hovered, palette.hover_fill));
         fills.extend(sentence_fill(marks.lit, palette.current_fill));
         fills.extend(marks.word.map(|range| (range, palette.word_fill)));
+        fills.extend(marks.selected.map(|range| (range, palette.selection_fill)));
         for (match_index, m) in self.matches_in(input, index) {
             let fill = if input.current_match == Some(match_index) {
                 palette.current_match_fill
@@ -746,6 +940,38 @@ struct Marks {
     hovered: Option<usize>,
     /// The word being spoken, in the block's bytes.
     word: Option<Range<usize>>,
+    /// The selected sentences of the block, in its bytes.
+    selected: Option<Range<usize>>,
+}
+
+/// The bytes of block `index` that `selection` covers, if any.
+fn selected_bytes(
+    para: &Paragraph,
+    index: usize,
+    selection: Option<(SentenceId, SentenceId)>,
+) -> Option<Range<usize>> {
+    let (from, to) = selection?;
+    let key = |id: SentenceId| (id.paragraph, id.sentence);
+    let (first, last) = if key(from) <= key(to) {
+        (from, to)
+    } else {
+        (to, from)
+    };
+    if index < first.paragraph || index > last.paragraph {
+        return None;
+    }
+    let start = if index == first.paragraph {
+        first.sentence
+    } else {
+        0
+    };
+    let end = if index == last.paragraph {
+        last.sentence
+    } else {
+        para.sentences.len().checked_sub(1)?
+    };
+    let (a, b) = (para.sentences.get(start)?, para.sentences.get(end)?);
+    Some(a.range.start..b.range.end.max(a.range.start))
 }
 
 /// What a click on sentence `sentence` of block `index` asks for: to play from the timed word at byte `byte` when
@@ -821,7 +1047,7 @@ fn exact_height_pts(
     ui: &Ui,
     blocks: &Paragraphs,
     metrics: &Metrics,
-    turn: bool,
+    header: RowHeader,
     index: usize,
 ) -> f32 {
     let text = blocks
@@ -832,7 +1058,7 @@ fn exact_height_pts(
     let font = FontId::proportional(metrics.font_size_pts);
     let job = LayoutJob::simple(text, font, Color32::WHITE, metrics.text_width_pts);
     let text_pts = ui.fonts_mut(|f| f.layout_job(job)).size().y;
-    metrics.header_pts(turn) + text_pts + 2.0 * ROW_PAD_Y
+    metrics.header_pts(header) + text_pts + 2.0 * ROW_PAD_Y
 }
 
 fn gutter_width(font_size_pts: f32) -> f32 {
@@ -841,6 +1067,12 @@ fn gutter_width(font_size_pts: f32) -> f32 {
 
 fn text_width(row_width: f32, font_size_pts: f32) -> f32 {
     (row_width - gutter_width(font_size_pts) - 8.0).max(50.0)
+}
+
+/// A chapter header's height: the space with its rule, and its title's line.
+fn chapter_line_height(ui: &Ui, font_size_pts: f32) -> f32 {
+    let font = FontId::proportional(font_size_pts * CHAPTER_SCALE);
+    CHAPTER_GAP_PTS + ui.fonts_mut(|f| f.row_height(&font)) + 4.0
 }
 
 fn speaker_line_height(ui: &Ui, font_size_pts: f32) -> f32 {
@@ -887,6 +1119,8 @@ mod tests {
             font_size_pts: 18.0,
             follow,
             sync: &crate::transcript::sync::IDENTITY,
+            chapters: &[],
+            selection: None,
         }
     }
 
@@ -983,7 +1217,7 @@ mod tests {
             (first..=last).all(|row| view.rows.is_exact(row)),
             "every drawn row is measured"
         );
-        let estimated = view.metrics.estimate_pts(18, false);
+        let estimated = view.metrics.estimate_pts(18, RowHeader::default());
         let measured = view.rows.height_pts(1_001);
         assert!(
             (estimated - measured).abs() < 1.0,

@@ -14,6 +14,7 @@
 //! - Overlapping cues are kept as they are; out-of-order cues are sorted (stably) with a warning.
 
 pub mod align;
+pub mod chapters;
 mod encoding;
 mod error;
 pub mod export;
