@@ -40,6 +40,7 @@ fn harness_sized(
                 audio: AudioChoice::Silent("test".to_owned()),
                 state: StateChoice::InMemory,
                 handle_signals: false,
+                media_controls: false,
                 audio_dirs: Vec::new(),
             },
         )

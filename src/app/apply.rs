@@ -62,6 +62,20 @@ impl ReadalongApp {
             Command::Open(path) => self.open(ctx, &path, None),
             Command::SwitchTranscript(index) => self.switch_transcript(ctx, index),
             Command::TogglePlay => self.toggle_play(),
+            Command::Play => {
+                if !self.player.is_playing() {
+                    self.play();
+                }
+            }
+            Command::Pause => {
+                if self.player.is_playing() {
+                    self.toggle_play();
+                }
+            }
+            Command::SeekBy { by, back: true } => {
+                self.seek(self.heard_position().saturating_sub(by))
+            }
+            Command::SeekBy { by, back: false } => self.seek(self.heard_position() + by),
             Command::SeekTo(to) => self.seek(to),
             Command::SeekToSentence(id) => {
                 self.seek_to_sentence(id);
@@ -552,6 +566,7 @@ impl ReadalongApp {
             None => to,
         };
         self.player.seek(to);
+        self.seeks += 1;
         let cue = self.cue_heard_at(to);
         self.trace.record(TraceEvent::Seek, to, cue);
         if self.follow
