@@ -769,6 +769,10 @@ impl ReadalongApp {
         if !self.player.is_playing() {
             return;
         }
+        if super::hidden::window_hidden(ctx) {
+            ctx.request_repaint_after(self.hidden_wait());
+            return;
+        }
         let position = self.heard_position();
         let speed = f64::from(self.speed.max(0.1));
         let mut media_wait =

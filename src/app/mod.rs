@@ -7,6 +7,7 @@ pub mod command;
 pub mod export_dialog;
 pub mod follow;
 pub mod help;
+pub mod hidden;
 pub mod library_panel;
 pub mod mpris;
 pub mod opening;
