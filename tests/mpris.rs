@@ -9,6 +9,7 @@
 use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 /// Longer than any answer may take: past this the app is hung and the test fails.
@@ -187,6 +188,51 @@ fn position_secs(bus: &Bus) -> f64 {
     micros as f64 / 1e6
 }
 
+/// `busctl monitor` watching for the `Seeked` signal.
+struct Seeked {
+    monitor: Child,
+    positions: mpsc::Receiver<i64>,
+}
+
+impl Seeked {
+    fn watch(bus: &Bus) -> Seeked {
+        let mut monitor = Command::new("busctl")
+            .env("DBUS_SESSION_BUS_ADDRESS", &bus.address)
+            .args(["--user", "--json=short", "monitor", "--match"])
+            .arg("type='signal',member='Seeked'")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start busctl monitor");
+        let stdout = monitor.stdout.take().expect("stdout");
+        let (tx, positions) = mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                if let Ok(message) = serde_json::from_str::<serde_json::Value>(&line)
+                    && let Some(position) = message["payload"]["data"][0].as_i64()
+                {
+                    let _ = tx.send(position);
+                }
+            }
+        });
+        // The monitor is listening once it has said so; give it a moment to subscribe.
+        std::thread::sleep(Duration::from_millis(500));
+        Seeked { monitor, positions }
+    }
+
+    /// The position the next `Seeked` carries.
+    fn next(&self) -> i64 {
+        self.positions.recv_timeout(HANG).expect("a Seeked signal")
+    }
+}
+
+impl Drop for Seeked {
+    fn drop(&mut self) {
+        let _ = self.monitor.kill();
+        let _ = self.monitor.wait();
+    }
+}
+
 #[test]
 fn desktop_sees_the_episode_and_drives_it() {
     if !have_tools() {
@@ -216,8 +262,15 @@ fn desktop_sees_the_episode_and_drives_it() {
     let moved = position_secs(&bus);
     assert!((1.0..5.0).contains(&moved), "position {moved} after 1.5 s");
 
-    // SetPosition jumps there, and playing goes on from it.
+    // SetPosition jumps there, announces the jump (`Seeked`), and playing goes on from it.
+    let seeked = Seeked::watch(&bus);
     call(&bus, "SetPosition", &["ox", &track, "20000000"]);
+    // Playing: the position in the signal is where it was heard when the app sent it.
+    let jumped_to = seeked.next();
+    assert!(
+        (20_000_000..20_500_000).contains(&jumped_to),
+        "Seeked to {jumped_to} µs after SetPosition 20 s"
+    );
     let started = Instant::now();
     let mut at = position_secs(&bus);
     while !(20.0..23.0).contains(&at) {
