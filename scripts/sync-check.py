@@ -836,6 +836,18 @@ def thread_ticks(pid):
     return ticks
 
 
+def hide_window(pid):
+    """Marks the app's windows minimized the way a window manager does (Xvfb has none):
+    `_NET_WM_STATE_HIDDEN` on each, which winit reads as `is_minimized`."""
+    ids = subprocess.run(["xdotool", "search", "--pid", str(pid)], capture_output=True,
+                         text=True).stdout.split()
+    if not ids:
+        raise RuntimeError("no window of the app to hide (needs xdotool)")
+    for wid in ids:
+        subprocess.run(["xprop", "-id", wid, "-f", "_NET_WM_STATE", "32a", "-set", "_NET_WM_STATE",
+                        "_NET_WM_STATE_HIDDEN"], check=True)
+
+
 def cpu_main(args):
     """CPU of the app while it plays an episode through the paced fake card (real decoding and
     output callback at real-time pace, plus the UI), per thread, as % of one core."""
@@ -855,7 +867,12 @@ def cpu_main(args):
     applog = open(os.path.join(work, "app-cpu.log"), "w")
     proc = subprocess.Popen(cmd, env=env, stdout=applog, stderr=subprocess.STDOUT)
     try:
-        time.sleep(args.settle)
+        if args.hide:
+            time.sleep(args.settle / 2)
+            hide_window(proc.pid)
+            time.sleep(args.settle / 2)
+        else:
+            time.sleep(args.settle)
         if proc.poll() is not None:
             raise RuntimeError(f"the app exited early with code {proc.returncode}")
         before, t0 = thread_ticks(proc.pid), time.time()
@@ -902,6 +919,8 @@ def main(argv=None):
     u.add_argument("--speed", type=float, help="playback speed (passed to the app)")
     u.add_argument("--seconds", type=float, default=20.0, help="measured time (default 20)")
     u.add_argument("--settle", type=float, default=5.0, help="time before measuring (default 5)")
+    u.add_argument("--hide", action="store_true",
+                   help="mark the window minimized halfway through the settle time (xdotool, xprop)")
     u.add_argument("--work", default="target/sync-check", help="work folder (default target/sync-check)")
     c = sub.add_parser("capture", help="internal: the paced FIFO reader")
     c.add_argument("--alsa-dir", required=True)

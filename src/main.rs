@@ -53,6 +53,7 @@ fn main() -> ExitCode {
         },
         state: StateChoice::Default,
         handle_signals: true,
+        media_controls: true,
         audio_dirs: args.audio_dirs,
     };
     let result = eframe::run_native(

@@ -30,6 +30,17 @@ fn harness_sized(
     at: Option<Duration>,
     size: egui::Vec2,
 ) -> Harness<'static, ReadalongApp> {
+    harness_with(path, at, size, StateChoice::InMemory)
+}
+
+/// The app opened on `path` in a window of `size`, remembering in `state`; no sound, no signals,
+/// no desktop media controls.
+fn harness_with(
+    path: PathBuf,
+    at: Option<Duration>,
+    size: egui::Vec2,
+    state: StateChoice,
+) -> Harness<'static, ReadalongApp> {
     let mut harness = Harness::builder().with_size(size).build_eframe(move |cc| {
         ReadalongApp::new(
             cc,
@@ -38,8 +49,9 @@ fn harness_sized(
                 at,
                 speed: None,
                 audio: AudioChoice::Silent("test".to_owned()),
-                state: StateChoice::InMemory,
+                state,
                 handle_signals: false,
+                media_controls: false,
                 audio_dirs: Vec::new(),
             },
         )
@@ -1431,23 +1443,12 @@ fn an_episode_left_more_than_a_minute_ago_resumes_a_little_earlier() {
         });
         std::fs::write(config.path().join("state.json"), state.to_string()).expect("write");
         let config_dir = config.path().to_path_buf();
-        let mut harness = Harness::builder()
-            .with_size(egui::vec2(1000.0, 640.0))
-            .build_eframe(move |cc| {
-                ReadalongApp::new(
-                    cc,
-                    StartOptions {
-                        path: Some(transcript),
-                        at: None,
-                        speed: None,
-                        audio: AudioChoice::Silent("test".to_owned()),
-                        state: StateChoice::At(config_dir),
-                        handle_signals: false,
-                        audio_dirs: Vec::new(),
-                    },
-                )
-            });
-        settle(&mut harness);
+        let harness = harness_with(
+            transcript,
+            None,
+            egui::vec2(1000.0, 640.0),
+            StateChoice::At(config_dir),
+        );
         assert_eq!(
             harness.state().heard_position(),
             want,

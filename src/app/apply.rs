@@ -65,6 +65,20 @@ impl ReadalongApp {
             Command::Open(path) => self.open(ctx, &path, None),
             Command::SwitchTranscript(index) => self.switch_transcript(ctx, index),
             Command::TogglePlay => self.toggle_play(),
+            Command::Play => {
+                if !self.player.is_playing() {
+                    self.play();
+                }
+            }
+            Command::Pause => {
+                if self.player.is_playing() {
+                    self.toggle_play();
+                }
+            }
+            Command::SeekBy { by, back: true } => {
+                self.seek(self.heard_position().saturating_sub(by))
+            }
+            Command::SeekBy { by, back: false } => self.seek(self.heard_position() + by),
             Command::SeekTo(to) => self.seek(to),
             Command::SeekToSentence(id) => {
                 self.selection = None;
@@ -627,6 +641,7 @@ impl ReadalongApp {
         self.player.seek(to);
         // A place chosen while paused is where the listener wants to resume: no backing up.
         self.paused_at = None;
+        self.seeks += 1;
         let cue = self.cue_heard_at(to);
         self.trace.record(TraceEvent::Seek, to, cue);
         if self.follow
@@ -827,6 +842,10 @@ impl ReadalongApp {
             ctx.request_repaint_after(POLL_WAIT);
         }
         if !self.player.is_playing() {
+            return;
+        }
+        if super::hidden::window_hidden(ctx) {
+            ctx.request_repaint_after(self.hidden_wait());
             return;
         }
         let position = self.heard_position();

@@ -31,6 +31,17 @@ pub enum Command {
     SwitchTranscript(usize),
     /// Play if paused, pause if playing.
     TogglePlay,
+    /// Play (nothing if playing already).
+    Play,
+    /// Pause (nothing if paused already).
+    Pause,
+    /// Jump forward, or back with `back`, by `by` from the position heard (the desktop's Seek).
+    SeekBy {
+        /// How far.
+        by: Duration,
+        /// Back instead of forward.
+        back: bool,
+    },
     /// Jump to a time (playing stays playing, paused stays paused).
     SeekTo(Duration),
     /// Play from a clicked sentence; the view does not scroll (the sentence is where the reader clicked).

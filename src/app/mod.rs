@@ -8,7 +8,9 @@ pub mod command;
 pub mod export_dialog;
 pub mod follow;
 pub mod help;
+pub mod hidden;
 pub mod library_panel;
+pub mod mpris;
 pub mod opening;
 pub mod playback;
 pub mod player_bar;
@@ -87,6 +89,8 @@ pub struct StartOptions {
     pub handle_signals: bool,
     /// Folders of audio to add to the library opened (remembered for it).
     pub audio_dirs: Vec<PathBuf>,
+    /// Offer "now playing" and the media keys to the desktop (MPRIS on the session bus).
+    pub media_controls: bool,
 }
 
 /// How the episode's audio is doing.
@@ -182,6 +186,10 @@ pub struct ReadalongApp {
     sync_notice: Option<String>,
     /// "Suggest sync points": the search running, or what it found.
     suggest: suggest::SuggestState,
+    /// "Now playing" and the media keys (MPRIS).
+    media_controls: mpris::MediaControls,
+    /// Counts the seeks, so the desktop hears of each one.
+    seeks: u64,
 }
 
 impl ReadalongApp {
@@ -212,6 +220,9 @@ impl ReadalongApp {
         theme::apply(&cc.egui_ctx, app.state.settings.theme);
         if options.handle_signals {
             app.quit = signals::watch(&cc.egui_ctx);
+        }
+        if options.media_controls {
+            app.media_controls = mpris::MediaControls::start(&cc.egui_ctx);
         }
         if let Some(speed) = options.speed {
             app.apply(&cc.egui_ctx, Command::SetSpeed(speed));
@@ -276,6 +287,8 @@ impl ReadalongApp {
             show_sync: false,
             sync_notice: None,
             suggest: suggest::SuggestState::Idle,
+            media_controls: mpris::MediaControls::off(),
+            seeks: 0,
         }
     }
 
@@ -728,9 +741,11 @@ impl eframe::App for ReadalongApp {
         self.handle_dropped_files(ctx);
         self.popup_was_open = egui::Popup::is_any_open(ctx);
         self.handle_keys(ctx);
+        self.handle_media_keys();
         self.apply_pending(ctx);
         self.update_lit();
         self.save_while_playing();
+        self.publish_now_playing();
         self.schedule_repaint(ctx);
     }
 
