@@ -200,7 +200,8 @@ def main(argv=None):
     first_after = AD_BEFORE_CUE + 1
     start_audio = heard_cues[first_after]["start"] - 0.7
     guess = heard_cues[first_after]["start"]
-    listen = heard_cues[first_after + 1]["start"] - start_audio + 1.0
+    # Three cue changes after the block: 0.7 s, about 8 s and about 16 s after play.
+    listen = heard_cues[min(first_after + 2, len(heard_cues) - 1)]["start"] - start_audio + 1.0
     k = AD_BEFORE_CUE
     points = [
         {"transcript_secs": transcript_cues[k - 1]["start"], "audio_secs": transcript_cues[k - 1]["start"]},
