@@ -215,16 +215,7 @@ pub fn is_library(root: &Path, cancel: &AtomicBool) -> Result<bool, FileError> {
     if found.transcripts.is_empty() {
         return Ok(found.audio.len() > 1);
     }
-    let transcripts: Vec<PathBuf> = found.transcripts.iter().map(|f| f.path.clone()).collect();
-    let audio: Vec<AudioName> = found
-        .audio
-        .iter()
-        .map(|f| AudioName {
-            path: f.path.clone(),
-            tag_title: None,
-        })
-        .collect();
-    let with_transcripts = group::group(&transcripts, &audio, &BTreeMap::new())
+    let with_transcripts = group_found(&found, &Facts::default(), &ScanRequest::default())
         .iter()
         .filter(|g| !g.transcripts.is_empty())
         .count();

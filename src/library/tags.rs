@@ -6,6 +6,7 @@ use std::io::{Read, Seek, SeekFrom};
 use std::path::Path;
 
 use crate::files;
+use crate::transcript::chapters::decode_text;
 
 /// The largest text frame read; larger frames (pictures, lyrics) are skipped.
 const MAX_TEXT_FRAME_BYTES: u32 = 64 * 1024;
@@ -101,41 +102,6 @@ fn read_id3(file: &mut File) -> Option<AudioTags> {
         pos = body_start + u64::from(size);
     }
     Some(tags)
-}
-
-/// An ID3 text frame's body: an encoding byte, then the text (the first of several values).
-fn decode_text(body: &[u8]) -> String {
-    let Some((&encoding, text)) = body.split_first() else {
-        return String::new();
-    };
-    let decoded = match encoding {
-        0 => text.iter().map(|&b| char::from(b)).collect(),
-        1 | 2 => {
-            let (big_endian, rest) = match text {
-                [0xFE, 0xFF, rest @ ..] => (true, rest),
-                [0xFF, 0xFE, rest @ ..] => (false, rest),
-                _ => (encoding == 2, text),
-            };
-            let units: Vec<u16> = rest
-                .chunks_exact(2)
-                .map(|p| {
-                    if big_endian {
-                        u16::from_be_bytes([p[0], p[1]])
-                    } else {
-                        u16::from_le_bytes([p[0], p[1]])
-                    }
-                })
-                .collect();
-            String::from_utf16_lossy(&units)
-        }
-        _ => String::from_utf8_lossy(text).into_owned(),
-    };
-    decoded
-        .split('\0')
-        .next()
-        .unwrap_or_default()
-        .trim()
-        .to_owned()
 }
 
 #[cfg(test)]

@@ -354,7 +354,7 @@ fn user_url(body: &[u8]) -> Option<String> {
 }
 
 /// An ID3 text frame's body: an encoding byte, then the text (the first of several values).
-fn decode_text(body: &[u8]) -> String {
+pub fn decode_text(body: &[u8]) -> String {
     let Some((&encoding, text)) = body.split_first() else {
         return String::new();
     };
